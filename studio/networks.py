@@ -1,0 +1,119 @@
+"""The MNIST networks: a class-conditional generator, its discriminator and the evaluation classifier.
+
+Sizes are small on purpose: the generator must draw one digit in well under 2 ms on a
+2-core CPU so that latent sliders feel live, and the whole GAN must train on a CPU.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.nn.utils.parametrizations import spectral_norm
+
+NUM_CLASSES = 10
+IMAGE_SIZE = 28
+
+
+@dataclass(frozen=True)
+class GeneratorConfig:
+    latent_dim: int = 64
+    channels: int = 64  # width of the last hidden layer; the first is twice this
+    num_classes: int = NUM_CLASSES  # 0 means unconditional
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Generator(nn.Module):
+    """DCGAN-style generator: (z, class weights) -> 1x28x28 image in [-1, 1].
+
+    The class enters as a weight vector over the classes rather than an index, so a
+    mixture such as 0.7*"3" + 0.3*"8" is a valid input: that is how the studio blends
+    one digit into another.
+    """
+
+    def __init__(self, config: GeneratorConfig = GeneratorConfig()):
+        super().__init__()
+        self.config = config
+        c = config.channels
+        in_dim = config.latent_dim + config.num_classes
+        self.fc = nn.Linear(in_dim, 2 * c * 7 * 7)
+        self.bn0 = nn.BatchNorm2d(2 * c)
+        self.up1 = nn.ConvTranspose2d(2 * c, c, 4, 2, 1)  # 7 -> 14
+        self.bn1 = nn.BatchNorm2d(c)
+        self.up2 = nn.ConvTranspose2d(c, 1, 4, 2, 1)  # 14 -> 28
+
+    def features(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """First hidden layer (2c x 7 x 7): where GANSpace-style PCA looks for directions."""
+        if self.config.num_classes:
+            if y is None:
+                raise ValueError("this generator is class-conditional: pass class weights y")
+            z = torch.cat([z, y.to(z.dtype)], dim=1)
+        h = self.fc(z).view(z.shape[0], -1, 7, 7)
+        return F.relu(self.bn0(h))
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        h = F.relu(self.bn1(self.up1(self.features(z, y))))
+        return torch.tanh(self.up2(h))
+
+
+class Discriminator(nn.Module):
+    """Spectrally normalised CNN with a projection head for the class (Miyato & Koyama 2018)
+    and an optional auxiliary classifier head (AC-GAN) that the trainer may weight in."""
+
+    def __init__(self, channels: int = 64, num_classes: int = NUM_CLASSES):
+        super().__init__()
+        c = channels
+        self.num_classes = num_classes
+        self.body = nn.Sequential(
+            spectral_norm(nn.Conv2d(1, c, 4, 2, 1)), nn.LeakyReLU(0.2),  # 14
+            spectral_norm(nn.Conv2d(c, 2 * c, 4, 2, 1)), nn.LeakyReLU(0.2),  # 7
+            spectral_norm(nn.Conv2d(2 * c, 2 * c, 3, 2, 1)), nn.LeakyReLU(0.2),  # 4
+            nn.Flatten(),
+        )
+        feat = 2 * c * 4 * 4
+        self.out = spectral_norm(nn.Linear(feat, 1))
+        if num_classes:
+            self.embed = spectral_norm(nn.Embedding(num_classes, feat))
+            self.aux = nn.Linear(feat, num_classes)
+
+    def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None):
+        """Returns (realness logits (N,), class logits (N, classes) or None)."""
+        h = self.body(x)
+        logit = self.out(h).squeeze(1)
+        if not self.num_classes:
+            return logit, None
+        logit = logit + (self.embed(labels) * h).sum(1)
+        return logit, self.aux(h)
+
+
+class Classifier(nn.Module):
+    """The evaluator: a small CNN whose 128-d penultimate layer is the feature space for
+    FID and precision/recall, and whose softmax gives class accuracy and Inception Score."""
+
+    feature_dim = 128
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Sequential(
+            nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(),
+            nn.Conv2d(32, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),  # 14
+            nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(),
+            nn.Conv2d(64, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),  # 7
+            nn.Flatten(),
+        )
+        self.fc = nn.Sequential(nn.Dropout(0.3), nn.Linear(64 * 7 * 7, self.feature_dim), nn.ReLU())
+        self.head = nn.Sequential(nn.Dropout(0.3), nn.Linear(self.feature_dim, NUM_CLASSES))
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(self.conv(x))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x))
+
+
+def one_hot(labels: torch.Tensor, num_classes: int = NUM_CLASSES) -> torch.Tensor:
+    return F.one_hot(labels.long(), num_classes).float()

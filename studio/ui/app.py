@@ -1,0 +1,42 @@
+"""Assemble the tabs into one Blocks app and hold the launch settings in one place."""
+
+from __future__ import annotations
+
+import os
+
+import gradio as gr
+
+from studio.ui import digits_tab
+from studio.ui.state import GENERATOR
+
+CSS = """
+#digit-image img { border-radius: 6px; background: #000; }
+"""
+
+
+def build_app(generator: str | None = "shipped") -> gr.Blocks:
+    GENERATOR.load(generator)
+    # delete_cache: files Gradio copies for downloads are removed hourly once a day old.
+    with gr.Blocks(title="GAN Art Studio", delete_cache=(3600, 86400)) as demo:
+        gr.Markdown("# GAN Art Studio\nMorph handwritten digits drawn by a GAN trained on MNIST.")
+        with gr.Tabs():
+            with gr.Tab("Digits", id="digits"):
+                digits = digits_tab.build()
+        # Draw the first digit as soon as the page opens.
+        demo.load(digits["render"], digits["inputs"], digits["picture"], queue=False, api_name=False,
+                  show_progress="hidden")
+    return demo
+
+
+def launch(demo: gr.Blocks, **overrides):
+    """Start serving; app.py and the tests go through here so both run the same settings."""
+    settings = dict(
+        server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+        server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+        max_file_size="25mb",
+        css=CSS,
+        show_error=True,
+    )
+    settings.update(overrides)
+    # A bounded queue: past max_size people are told the app is busy instead of waiting forever.
+    return demo.queue(default_concurrency_limit=2, max_size=64).launch(**settings)

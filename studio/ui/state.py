@@ -1,0 +1,57 @@
+"""Server-side state shared by the tabs: which generator the Digits tab draws with.
+
+Held per process (not per browser session) on purpose: the generator is read-only, and
+"Use in Digits" after training should change what every open page sees.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from studio.checkpoints import CheckpointError
+from studio.digits import DigitStudio
+from studio.models import ModelSourceError
+
+
+class GeneratorSlot:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.studio: DigitStudio | None = None
+        self.source = "shipped"
+        self.error: str | None = None
+
+    def load(self, spec: str | None = "shipped") -> str:
+        """Load a generator; on failure keep the previous one and return the message."""
+        try:
+            studio = DigitStudio.from_checkpoint(spec)
+        except (CheckpointError, ModelSourceError, OSError, ValueError) as e:
+            with self._lock:
+                self.error = str(e)
+            return f"Could not load generator {spec}: {e}"
+        with self._lock:
+            self.studio, self.source, self.error = studio, str(spec or "shipped"), None
+        return f"Loaded generator {self.source}"
+
+    def get(self) -> DigitStudio:
+        studio = self.studio
+        if studio is None:
+            raise LookupError(f"No generator is loaded ({self.error or 'none yet'}).")
+        return studio
+
+    def describe(self) -> str:
+        if self.studio is None:
+            return f"**No generator loaded.** {self.error or ''}"
+        cfg = self.studio.config
+        m = cfg.get("metrics") or {}
+        bits = [f"**Generator:** `{self.source}`"]
+        if m:
+            bits.append(
+                f"class accuracy {m.get('class_accuracy', 0):.1%} · IS {m.get('inception_score', 0):.2f} · "
+                f"FID {m.get('fid', 0):.2f} (floor {m.get('fid_floor', 0):.2f}) · "
+                f"precision {m.get('precision', 0):.2f} · recall {m.get('recall', 0):.2f}")
+        if self.error:
+            bits.append(f"⚠️ last load failed: {self.error}")
+        return "  \n".join(bits)
+
+
+GENERATOR = GeneratorSlot()
