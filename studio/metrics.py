@@ -37,8 +37,12 @@ def fid(features_a: np.ndarray, features_b: np.ndarray) -> float:
 
 
 def inception_score(probs: np.ndarray, splits: int = 10) -> tuple[float, float]:
-    """exp(E_x KL(p(y|x) || p(y))), mean and std over splits (Salimans et al. 2016)."""
+    """exp(E_x KL(p(y|x) || p(y))), mean and std over splits (Salimans et al. 2016).
+
+    Rows are shuffled (with a fixed seed) before splitting: class-ordered samples would
+    otherwise put one class in each split and score near 1."""
     p = np.asarray(probs, dtype=np.float64)
+    p = p[np.random.default_rng(0).permutation(len(p))]
     scores = []
     for part in np.array_split(p, splits):
         py = part.mean(0, keepdims=True)

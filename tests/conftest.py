@@ -31,3 +31,78 @@ def tiny_generator():
 
     torch.manual_seed(0)
     return Generator(GeneratorConfig(latent_dim=16, channels=8)).eval()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """The real app (shipped generator) served on a free local port for this test session."""
+    from studio.testing import serve_app
+
+    log = tmp_path_factory.mktemp("app") / "app.log"
+    with serve_app(log_path=log) as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from studio.testing import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path()
+    if path is None:
+        pytest.fail("Chromium is required for browser tests: apt-get install chromium (or set CHROMIUM_PATH)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh page; a screenshot is saved under test-output/ when the test fails."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
+    pg = ctx.new_page()
+    yield pg
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:
+        out = ROOT / "test-output"
+        out.mkdir(exist_ok=True)
+        pg.screenshot(path=str(out / f"{request.node.name}.png"), full_page=True)
+    ctx.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
+
+
+WEIGHTS = Path(os.environ.get("STUDIO_WEIGHTS_DIR", SHARED / "weights" / "microast"))
+IMAGES = SHARED / "images"
+os.environ.setdefault("STUDIO_WEIGHTS_DIR", str(WEIGHTS))
+
+
+@pytest.fixture(scope="session")
+def microast_dir():
+    if not (WEIGHTS / "testvector.npz").exists():
+        pytest.fail(f"MicroAST weights are expected under {WEIGHTS} (set STUDIO_WEIGHTS_DIR)")
+    return WEIGHTS
+
+
+@pytest.fixture(scope="session")
+def fast_stylizer(microast_dir):
+    from studio.stylize import FastStylizer
+
+    return FastStylizer.load(microast_dir, allow_download=False)
+
+
+@pytest.fixture(scope="session")
+def photos():
+    return sorted((IMAGES / "content").glob("*.jpg"))
+
+
+@pytest.fixture(scope="session")
+def paintings():
+    return sorted((IMAGES / "style").glob("*.jpg"))

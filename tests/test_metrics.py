@@ -51,3 +51,8 @@ def test_precision_recall_disjoint():
     rng = np.random.default_rng(4)
     p, r = metrics.precision_recall(rng.normal(size=(1000, 8)), rng.normal(size=(1000, 8)) + 50)
     assert p == 0.0 and r == 0.0
+
+
+def test_inception_score_ignores_sample_order():
+    ordered = np.eye(10)[np.repeat(np.arange(10), 100)] * 0.99 + 0.001
+    assert metrics.inception_score(ordered)[0] == pytest.approx(10, rel=0.05)

@@ -6,7 +6,7 @@ import os
 
 import gradio as gr
 
-from studio.ui import digits_tab
+from studio.ui import digits_tab, style_tab
 from studio.ui.state import GENERATOR
 
 CSS = """
@@ -18,10 +18,15 @@ def build_app(generator: str | None = "shipped") -> gr.Blocks:
     GENERATOR.load(generator)
     # delete_cache: files Gradio copies for downloads are removed hourly once a day old.
     with gr.Blocks(title="GAN Art Studio", delete_cache=(3600, 86400)) as demo:
-        gr.Markdown("# GAN Art Studio\nMorph handwritten digits drawn by a GAN trained on MNIST.")
-        with gr.Tabs():
+        gr.Markdown("# GAN Art Studio\nMorph handwritten digits drawn by a GAN trained on MNIST, and paint "
+                    "photos in the style of any painting.")
+        with gr.Tabs() as tabs:
             with gr.Tab("Digits", id="digits"):
                 digits = digits_tab.build()
+            with gr.Tab("Style", id="style"):
+                style = style_tab.build()
+        digits["send_to_style"].click(digits_tab.digit_as_photo, digits["inputs"], style["photo"], api_name=False).then(
+            lambda: gr.Tabs(selected="style"), None, tabs, api_name=False)
         # Draw the first digit as soon as the page opens.
         demo.load(digits["render"], digits["inputs"], digits["picture"], queue=False, api_name=False,
                   show_progress="hidden")

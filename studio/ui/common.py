@@ -49,3 +49,23 @@ def img_html(img: Image.Image, size: int, alt: str, fmt: str = "png") -> str:
     b64 = base64.b64encode(data).decode()
     return (f'<img src="data:image/{fmt};base64,{b64}" alt="{alt}" width="{size}" height="{size}" '
             f'style="image-rendering: pixelated; width: {size}px; height: {size}px; display: block; margin: auto;">')
+
+
+class UploadImage(gr.Image):
+    """gr.Image that passes the uploaded file's path through untouched, so the studio's own
+    reader (studio.imageio) validates it and explains what is wrong with a bad file,
+    rather than Gradio failing inside its preprocessing."""
+
+    is_template = True  # render with the stock Image component in the browser
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("type", "filepath")
+        kwargs.setdefault("sources", ["upload", "clipboard"])
+        super().__init__(*args, **kwargs)
+
+    def preprocess(self, payload):
+        if payload is None:
+            return None
+        if payload.path is None:  # a data URL: let Gradio decode it
+            return super().preprocess(payload)
+        return str(payload.path)

@@ -49,6 +49,13 @@ def export_png(digit, blend_to, blend, seed, truncation, *sliders):
 
 
 @user_errors
+def digit_as_photo(digit, blend_to, blend, seed, truncation, *sliders):
+    """The current digit, 10x upscaled, as an RGB picture file for the Style tab."""
+    img = GENERATOR.get().image(**_controls(digit, blend_to, blend, seed, truncation, sliders))
+    return _export(png_bytes(upscale(img, 10).convert("RGB")), ".png")
+
+
+@user_errors
 def interpolate(digit, seed, seed_b, frames, truncation, *sliders):
     imgs = GENERATOR.get().interpolate(seed, seed_b, digit=digit, frames=frames, sliders=list(sliders),
                                        truncation=truncation)
@@ -101,7 +108,7 @@ def build() -> dict:
             picture = gr.HTML(label="Digit", elem_id="digit-image", min_height=DISPLAY)
             with gr.Row():
                 png_btn = gr.Button("Export PNG (280 px)")
-                send_to_style = gr.Button("🎨 Send to Style", visible=False, elem_id="send-to-style")
+                send_to_style = gr.Button("🎨 Send to Style", elem_id="send-to-style")
             png_file = gr.File(label="PNG", visible=True, height=60)
             with gr.Accordion("Interpolate between two seeds", open=False):
                 with gr.Row():

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The test command: sets up what the tests need (venv, packages, Chromium), then runs pytest.
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -m "not browser"`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+
+# Browser tests drive the distribution's Chromium (Playwright's own browser download needs internet).
+if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+# Real MNIST and MicroAST weights come from ../shared here; users' machines download them.
+export STUDIO_DATA_DIR="${STUDIO_DATA_DIR:-$(cd .. && pwd)/shared/data}"
+export STUDIO_WEIGHTS_DIR="${STUDIO_WEIGHTS_DIR:-$(cd .. && pwd)/shared/weights/microast}"
+export HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False
+
+exec .venv/bin/python -m pytest "$@"

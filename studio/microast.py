@@ -1,0 +1,140 @@
+"""MicroAST (Wang et al., AAAI 2023): a 0.47 M-parameter network for arbitrary style transfer.
+
+Written from the description in the weights' MODEL.md; parameter names match the published
+state dicts. The style half (style encoder + modulator) depends on the painting only, so
+`StyleCode` holds its outputs and a painting is encoded once, however many photos follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from studio.style_math import adaptive_instance_normalization, calc_mean_std
+
+
+class Conv(nn.Module):
+    """Reflection padding of k//2, then a biased convolution (`conv_layer`)."""
+
+    def __init__(self, k: int, cin: int, cout: int, stride: int = 1, groups: int = 1):
+        super().__init__()
+        self.pad = k // 2
+        self.conv_layer = nn.Conv2d(cin, cout, k, stride, groups=groups)
+
+    def forward(self, x):
+        return self.conv_layer(F.pad(x, [self.pad] * 4, mode="reflect") if self.pad else x)
+
+
+class ResBlock(nn.Module):
+    def __init__(self, ch: int = 64):
+        super().__init__()
+        self.conv1 = Conv(3, ch, ch)
+        self.conv2 = Conv(3, ch, ch)
+
+    def forward(self, x, w=None, b=None):
+        if w is None:
+            return x + self.conv2(F.relu(self.conv1(x)))
+        # modulated form: per-channel weight and bias predicted from the painting
+        r = F.relu(w * self.conv1(x) + b * x)
+        return x + (w * self.conv2(r) + b * r)
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc1 = nn.Sequential(
+            Conv(9, 3, 16), nn.ReLU(),
+            Conv(3, 16, 32, 2, groups=16), nn.ReLU(), Conv(1, 32, 32), nn.ReLU(),
+            Conv(3, 32, 64, 2, groups=32), nn.ReLU(), Conv(1, 64, 64), nn.ReLU(),
+            ResBlock(),
+        )
+        self.enc2 = nn.Sequential(ResBlock())
+
+    def forward(self, x):
+        f1 = self.enc1(x)
+        return f1, self.enc2(f1)
+
+
+class Modulator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        for name in ("weight1", "bias1", "weight2", "bias2"):
+            setattr(self, name, nn.Sequential(Conv(3, 64, 64, groups=64), nn.AdaptiveAvgPool2d(1)))
+
+    def forward(self, f1, f2):
+        return self.weight1(f1), self.bias1(f1), self.weight2(f2), self.bias2(f2)
+
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.dec1 = ResBlock()
+        self.dec2 = ResBlock()
+        up = dict(scale_factor=2, mode="bilinear", align_corners=False)
+        self.dec3 = nn.Sequential(
+            nn.Upsample(**up), Conv(3, 64, 32, groups=32), nn.ReLU(), Conv(1, 32, 32), nn.ReLU(),
+            nn.Upsample(**up), Conv(3, 32, 16, groups=16), nn.ReLU(), Conv(1, 16, 16), nn.ReLU(),
+            Conv(9, 16, 3),
+        )
+
+
+@dataclass
+class StyleCode:
+    """Everything the decoder needs from a painting: feature statistics at both levels and
+    the modulator's per-channel weights and biases. Tiny (a few KB) and cheap to mix."""
+
+    mean1: torch.Tensor
+    std1: torch.Tensor
+    mean2: torch.Tensor
+    std2: torch.Tensor
+    w1: torch.Tensor
+    b1: torch.Tensor
+    w2: torch.Tensor
+    b2: torch.Tensor
+
+    def fields(self):
+        return (self.mean1, self.std1, self.mean2, self.std2, self.w1, self.b1, self.w2, self.b2)
+
+    @staticmethod
+    def mix(codes: list["StyleCode"], weights: list[float]) -> "StyleCode":
+        """Weighted average of several paintings' codes (weights need not sum to 1)."""
+        total = float(sum(weights))
+        parts = [c.fields() for c in codes]
+        return StyleCode(*(sum(w / total * p[i] for w, p in zip(weights, parts)) for i in range(8)))
+
+
+class MicroAST(nn.Module):
+    """Images are RGB float (N, 3, H, W) in [0, 1], H and W multiples of 4."""
+
+    PARTS = ("content_encoder", "style_encoder", "modulator", "decoder")
+
+    def __init__(self):
+        super().__init__()
+        self.content_encoder = Encoder()
+        self.style_encoder = Encoder()
+        self.modulator = Modulator()
+        self.decoder = Decoder()
+
+    @torch.inference_mode()
+    def encode_style(self, style: torch.Tensor) -> StyleCode:
+        s1, s2 = self.style_encoder(style)
+        m1, sd1 = calc_mean_std(s1)
+        m2, sd2 = calc_mean_std(s2)
+        return StyleCode(m1, sd1, m2, sd2, *self.modulator(s1, s2))
+
+    @torch.inference_mode()
+    def decode(self, content: torch.Tensor, code: StyleCode) -> torch.Tensor:
+        """Full-strength stylisation, unclamped (as upstream)."""
+        c1, c2 = self.content_encoder(content)
+        d = self.decoder
+        t = adaptive_instance_normalization(c2, code.mean2, code.std2)
+        t = d.dec1(t, code.w2, code.b2)
+        t = adaptive_instance_normalization(t, code.mean1, code.std1)
+        t = d.dec2(t, code.w1, code.b1)
+        return d.dec3(t)
+
+    def forward(self, content: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
+        return self.decode(content, self.encode_style(style))

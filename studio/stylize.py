@@ -1,0 +1,236 @@
+"""Paint a photo in the style of one or more paintings.
+
+    python -m studio.stylize PHOTO PAINTING [PAINTING ...] -o OUT [--strength S] [--preserve-color]
+                             [--max-size N] [--method fast|classic] [--weights-dir DIR] [--style-weights W ...]
+
+The fast engine is MicroAST (one forward pass); the classic one is the Gatys et al.
+optimisation in studio.gatys. As a pipeline object:
+
+    st = FastStylizer.load()                       # weights: --weights-dir, $STUDIO_WEIGHTS_DIR, cache, download
+    out = st(photo, [painting], strength=0.7)      # PIL in, PIL out
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+import sys
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from studio.imageio import ImageInputError, open_image
+from studio.microast import MicroAST, StyleCode
+
+MAX_OUTPUT = 4096
+STYLE_SIZE = 512  # paintings are encoded at this long side: their statistics need no more
+
+
+def to_tensor(img: Image.Image) -> torch.Tensor:
+    return torch.from_numpy(np.asarray(img, dtype=np.float32) / 255.0).permute(2, 0, 1)[None].contiguous()
+
+
+def to_image(t: torch.Tensor) -> Image.Image:
+    arr = (t[0].clamp(0, 1).permute(1, 2, 0).numpy() * 255.0 + 0.5).astype(np.uint8)
+    return Image.fromarray(arr, "RGB")
+
+
+def fit(img: Image.Image, max_side: int) -> Image.Image:
+    """Shrink so the long side is at most max_side (never enlarge)."""
+    w, h = img.size
+    scale = max_side / max(w, h)
+    if scale >= 1:
+        return img
+    return img.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.LANCZOS)
+
+
+def pad4(x: torch.Tensor) -> tuple[torch.Tensor, int, int]:
+    """Reflect-pad H and W up to multiples of 4 (two stride-2 stages); returns the original size."""
+    h, w = x.shape[-2:]
+    ph, pw = (-h) % 4, (-w) % 4
+    if ph or pw:
+        x = F.pad(x, [0, pw, 0, ph], mode="reflect" if min(h, w) > 4 else "replicate")
+    return x, h, w
+
+
+def rgb_to_ycbcr(x: torch.Tensor) -> torch.Tensor:
+    r, g, b = x[:, 0], x[:, 1], x[:, 2]
+    y = 0.299 * r + 0.587 * g + 0.114 * b
+    return torch.stack([y, (b - y) * 0.564, (r - y) * 0.713], 1)
+
+
+def ycbcr_to_rgb(x: torch.Tensor) -> torch.Tensor:
+    y, cb, cr = x[:, 0], x[:, 1], x[:, 2]
+    r = y + 1.403 * cr
+    b = y + 1.773 * cb
+    g = (y - 0.299 * r - 0.114 * b) / 0.587
+    return torch.stack([r, g, b], 1)
+
+
+def preserve_colors(styled: torch.Tensor, photo: torch.Tensor) -> torch.Tensor:
+    """Keep the stylised luminance, take the chroma from the photo (Gatys et al. 2016b)."""
+    s, p = rgb_to_ycbcr(styled), rgb_to_ycbcr(photo)
+    return ycbcr_to_rgb(torch.cat([s[:, :1], p[:, 1:]], 1))
+
+
+def _digest(img: Image.Image) -> str:
+    return hashlib.sha1(img.tobytes() + repr(img.size).encode()).hexdigest()
+
+
+class FastStylizer:
+    """MicroAST with the controls: strength, colour preservation, several paintings, mask, size."""
+
+    def __init__(self, model: MicroAST, cache_size: int = 32):
+        self.model = model.eval()
+        self._codes: OrderedDict[str, StyleCode] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, weights_dir=None, allow_download: bool = True) -> "FastStylizer":
+        from studio.weights import load_microast
+
+        return cls(load_microast(weights_dir, allow_download))
+
+    def style_code(self, painting: Image.Image) -> StyleCode:
+        """Encode a painting once; later calls with the same pixels hit the cache."""
+        key = _digest(painting)
+        with self._lock:
+            if key in self._codes:
+                self._codes.move_to_end(key)
+                return self._codes[key]
+        x, _, _ = pad4(to_tensor(fit(painting, STYLE_SIZE)))
+        code = self.model.encode_style(x)
+        with self._lock:
+            self._codes[key] = code
+            while len(self._codes) > self._cache_size:
+                self._codes.popitem(last=False)
+        return code
+
+    def __call__(self, photo, paintings, weights=None, strength: float = 1.0, preserve_color: bool = False,
+                 max_size: int = 1024, mask=None) -> Image.Image:
+        photo = open_image(photo, "photo")
+        if not isinstance(paintings, (list, tuple)):
+            paintings = [paintings]
+        paintings = [open_image(p, f"painting {i + 1}") for i, p in enumerate(paintings) if p is not None]
+        if not paintings:
+            raise ImageInputError("at least one painting is needed")
+        if len(paintings) > 3:
+            raise ImageInputError("blend at most three paintings")
+        weights = check_weights(weights, len(paintings))
+        strength = check_range("strength", strength, 0.0, 1.0)
+        max_size = int(check_range("output size", max_size, 64, MAX_OUTPUT))
+        photo = fit(photo, max_size)
+        codes = [self.style_code(p) for p in paintings]
+        code = codes[0] if len(codes) == 1 else StyleCode.mix(codes, weights)
+        x = to_tensor(photo)
+        out = self.stylize_tensor(x, code, strength)
+        if preserve_color:
+            out = preserve_colors(out, x)
+        if mask is not None:
+            m = mask_tensor(mask, photo.size)
+            out = m * out + (1 - m) * x
+        return to_image(out)
+
+    @torch.inference_mode()
+    def stylize_tensor(self, x: torch.Tensor, code: StyleCode, strength: float = 1.0) -> torch.Tensor:
+        """x (1, 3, H, W) in [0, 1] -> stylised, same size, in [0, 1].
+
+        Strength s moves along two paths at once. In feature space, the painting's code is
+        mixed with the photo's own code ((1-s)*photo + s*painting): the decoder only ever
+        sees statistics of the kind it was trained on, unlike upstream's blend of AdaIN
+        outputs, which leaves the training distribution and overshoots [0, 1] by 10x. In
+        pixel space the result is mixed with the photo by the same s, which makes s = 0
+        exactly the photo and s = 1 exactly the full style. bench/style.py and
+        tests/test_stylize.py measure the change as monotonic.
+        """
+        xp, h, w = pad4(x)
+        if strength < 1.0:
+            own = self.model.encode_style(xp)
+            code = StyleCode.mix([own, code], [1.0 - strength, strength]) if strength > 0 else own
+        styled = self.model.decode(xp, code)[..., :h, :w].clamp(0, 1)
+        if strength < 1.0:
+            styled = strength * styled + (1.0 - strength) * x
+        return styled
+
+
+def check_range(name: str, value, lo: float, hi: float) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ImageInputError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(v) or not lo <= v <= hi:
+        raise ImageInputError(f"{name} must be between {lo:g} and {hi:g}, got {value!r}")
+    return v
+
+
+def check_weights(weights, n: int) -> list[float]:
+    if weights is None:
+        return [1.0] * n
+    weights = [check_range("painting weight", w, 0.0, 1.0) for w in list(weights)[:n]]
+    weights += [1.0] * (n - len(weights))
+    if sum(weights) <= 0:
+        raise ImageInputError("at least one painting weight must be above 0")
+    return weights
+
+
+def mask_tensor(mask, size) -> torch.Tensor:
+    """A painted mask (any image; white = style, black = photo) as (1, 1, H, W) in [0, 1]."""
+    if isinstance(mask, np.ndarray):
+        mask = Image.fromarray(mask)
+    if not isinstance(mask, Image.Image):
+        mask = open_image(mask, "mask")
+    if mask.mode in ("RGBA", "LA"):
+        m = mask.getchannel("A")  # a brush layer: where it was painted
+    else:
+        m = mask.convert("L")
+    m = m.resize(size, Image.BILINEAR)
+    return torch.from_numpy(np.asarray(m, dtype=np.float32) / 255.0)[None, None]
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("content", help="the photo")
+    p.add_argument("styles", nargs="+", help="one to three paintings")
+    p.add_argument("-o", "--out", required=True, help="output image (.png or .jpg)")
+    p.add_argument("--strength", type=float, default=1.0)
+    p.add_argument("--preserve-color", action="store_true")
+    p.add_argument("--max-size", type=int, default=1024, help=f"long side of the output, at most {MAX_OUTPUT}")
+    p.add_argument("--style-weights", type=float, nargs="+", help="one weight per painting")
+    p.add_argument("--method", choices=("fast", "classic"), default="fast")
+    p.add_argument("--steps", type=int, default=300, help="classic method: optimisation steps")
+    p.add_argument("--weights-dir", help="folder holding the MicroAST weights (else $STUDIO_WEIGHTS_DIR, cache, download)")
+    args = p.parse_args(argv)
+    out = Path(args.out)
+    if out.suffix.lower() not in (".png", ".jpg", ".jpeg", ".webp"):
+        p.error("--out must end in .png, .jpg or .webp")
+    from studio.weights import WeightsError
+
+    try:
+        if args.method == "fast":
+            result = FastStylizer.load(args.weights_dir)(
+                args.content, args.styles, args.style_weights, args.strength, args.preserve_color, args.max_size)
+        else:
+            from studio.gatys import ClassicStylizer
+
+            result = None
+            for result, info in ClassicStylizer.load()(args.content, args.styles, steps=args.steps,
+                                                       max_size=args.max_size, preserve_color=args.preserve_color):
+                print(f"step {info['step']}/{info['steps']}  loss {info['loss']:.4g}", file=sys.stderr)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        result.save(out)
+    except (ImageInputError, WeightsError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(f"wrote {out} ({result.width}x{result.height})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""Style tab: wires uploads and controls to studio.stylize (fast) and studio.gatys (classic)."""
+
+from __future__ import annotations
+
+import threading
+
+import gradio as gr
+import numpy as np
+
+from studio.imageio import ImageInputError
+from studio.stylize import MAX_OUTPUT
+from studio.ui.common import UploadImage, user_errors
+from studio.ui.state import STYLIZER
+
+
+def _mask_from_editor(value):
+    """The painted layers of the mask editor as an RGBA image, or None when nothing was painted."""
+    if not value or not value.get("layers"):
+        return None
+    alpha = None
+    for layer in value["layers"]:
+        if layer is None:
+            continue
+        a = np.asarray(layer.convert("RGBA"))[..., 3]
+        alpha = a if alpha is None else np.maximum(alpha, a)
+    if alpha is None or alpha.max() == 0:
+        return None
+    from PIL import Image
+
+    return Image.fromarray(alpha, "L")
+
+
+@user_errors
+def stylize(photo, p1, p2, p3, w1, w2, w3, strength, preserve, size, mask):
+    if photo is None:
+        raise ImageInputError("upload a photo first")
+    paintings = [(p, w) for p, w in ((p1, w1), (p2, w2), (p3, w3)) if p is not None]
+    if not paintings:
+        raise ImageInputError("upload a painting to take the style from")
+    return STYLIZER.get()(photo, [p for p, _ in paintings], [w for _, w in paintings], strength, bool(preserve),
+                          size, _mask_from_editor(mask))
+
+
+def _photo_to_editor(photo):
+    return gr.update(value={"background": photo, "layers": [], "composite": photo} if photo else None)
+
+
+class ClassicRun:
+    """One classic optimisation per browser session; Stop flips the flag it polls."""
+
+    def __init__(self):
+        self.stop = threading.Event()
+
+
+@user_errors
+def _classic_setup():
+    from studio.gatys import ClassicStylizer, VGGUnavailable
+
+    try:
+        return ClassicStylizer.load()
+    except VGGUnavailable as e:
+        raise LookupError(str(e)) from None
+
+
+def classic(photo, p1, p2, p3, w1, w2, w3, steps, size, style_weight, preserve, run_state):
+    """Streams (image, loss curve, status) while optimising."""
+    import pandas as pd
+
+    run_state = run_state or ClassicRun()
+    run_state.stop.clear()
+    if photo is None or p1 is None:
+        raise gr.Error("upload a photo and at least one painting first")
+    paintings = [(p, w) for p, w in ((p1, w1), (p2, w2), (p3, w3)) if p is not None]
+    stylizer = _classic_setup()
+    rows = []
+    try:
+        for img, info in stylizer(photo, [p for p, _ in paintings], [w for _, w in paintings], steps=steps,
+                                  max_size=size, style_weight=style_weight, preserve_color=bool(preserve),
+                                  should_stop=run_state.stop.is_set):
+            if info.get("stopped"):
+                yield img, pd.DataFrame(rows or [{"step": 0, "loss": 0.0}]), f"Stopped at step {info['step']}.", run_state
+                return
+            rows.append({"step": info["step"], "loss": info["loss"]})
+            yield img, pd.DataFrame(rows), f"Step {info['step']} / {info['steps']}, loss {info['loss']:.4g}", run_state
+    except (ImageInputError, ValueError) as e:
+        raise gr.Error(str(e), print_exception=False) from None
+
+
+def stop_classic(run_state):
+    if run_state is not None:
+        run_state.stop.set()
+    return "Stopping…"
+
+
+def build() -> dict:
+    with gr.Row():
+        with gr.Column(scale=1, min_width=360):
+            photo = UploadImage(label="Photo", elem_id="style-photo", height=260)
+            with gr.Row():
+                p1 = UploadImage(label="Painting", elem_id="style-painting-1", height=180)
+                p2 = UploadImage(label="Painting 2 (optional)", elem_id="style-painting-2", height=180)
+                p3 = UploadImage(label="Painting 3 (optional)", elem_id="style-painting-3", height=180)
+            with gr.Row():
+                w1 = gr.Slider(0, 1, 1, step=0.05, label="Weight 1")
+                w2 = gr.Slider(0, 1, 1, step=0.05, label="Weight 2")
+                w3 = gr.Slider(0, 1, 1, step=0.05, label="Weight 3")
+        with gr.Column(scale=1, min_width=360):
+            gr.Markdown(STYLIZER.describe())
+            result = gr.Image(label="Painted photo", elem_id="style-result", format="png", interactive=False,
+                              height=420)
+            strength = gr.Slider(0, 1, 1.0, step=0.01, label="Style strength (0 = photo, 1 = full style)",
+                                 elem_id="style-strength")
+            with gr.Row():
+                preserve = gr.Checkbox(label="Keep the photo's colours")
+                size = gr.Slider(256, MAX_OUTPUT, 768, step=64, label="Output size (long side, px)")
+    with gr.Accordion("Limit the style to a region (paint a mask over the photo)", open=False):
+        mask = gr.ImageEditor(label="Paint where the style should go", type="pil", layers=False,
+                              brush=gr.Brush(colors=["#ff3366"], default_size=30), eraser=gr.Eraser(),
+                              sources=[], elem_id="style-mask")
+    with gr.Accordion("Classic method: Gatys et al. optimisation (slow, highest quality)", open=False):
+        gr.Markdown("Optimises the pixels against VGG-19 features: content loss plus Gram-matrix style loss and a "
+                    "smoothness term. Uses the photo and paintings above. Downloads VGG-19 (548 MB) on first use.")
+        with gr.Row():
+            steps = gr.Slider(10, 1000, 200, step=10, label="Steps")
+            csize = gr.Slider(128, 1024, 384, step=32, label="Size (long side, px)")
+            sweight = gr.Number(1e5, label="Style weight", minimum=0)
+        with gr.Row():
+            run_btn = gr.Button("Run classic", variant="primary", elem_id="classic-run")
+            stop_btn = gr.Button("Stop", variant="stop", elem_id="classic-stop")
+        classic_status = gr.Markdown()
+        with gr.Row():
+            classic_img = gr.Image(label="Optimised image", interactive=False, format="png")
+            loss_plot = gr.LinePlot(x="step", y="loss", title="Loss", height=300)
+    run_state = gr.State(None)
+
+    inputs = [photo, p1, p2, p3, w1, w2, w3, strength, preserve, size, mask]
+    # One job at a time per session; always_last collapses a burst of slider moves into the latest.
+    go = dict(fn=stylize, inputs=inputs, outputs=result, trigger_mode="always_last", concurrency_limit=2,
+              concurrency_id="stylize", show_progress="minimal")
+    strength.input(api_name=False, **go)
+    for c in (w1, w2, w3, size):
+        c.release(api_name=False, **go)
+    for c in (p1, p2, p3, preserve):
+        c.change(api_name=False, **go)
+    photo.change(_photo_to_editor, photo, mask, queue=False, api_name=False).then(api_name=False, **go)
+    mask.change(api_name=False, **go)
+    api_btn = gr.Button(visible=False)
+    api_btn.click(api_name="stylize", **go)
+    run_btn.click(classic, [photo, p1, p2, p3, w1, w2, w3, steps, csize, sweight, preserve, run_state],
+                  [classic_img, loss_plot, classic_status, run_state], api_name="classic", concurrency_limit=1,
+                  concurrency_id="classic")
+    stop_btn.click(stop_classic, run_state, classic_status, queue=False, api_name=False)
+    return {"photo": photo, "result": result}
