@@ -53,7 +53,7 @@ def measure(images: torch.Tensor) -> dict[str, np.ndarray]:
 
 
 @torch.no_grad()
-def find_directions(generator: Generator, count: int = 8, samples: int = 10000, seed: int = 0) -> list[dict]:
+def find_directions(generator: Generator, count: int = 8, samples: int = 5000, seed: int = 0) -> list[dict]:
     """Return `count` directions as dicts {vector, variance, name}, largest variance first."""
     g = torch.Generator().manual_seed(seed)
     generator.eval()

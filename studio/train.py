@@ -20,9 +20,11 @@ import dataclasses
 import json
 import math
 import os
+import signal
 import sys
+import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -252,36 +254,40 @@ class Trainer:
                 idx = perm[i:i + bs].to(images.device)
                 yield images[idx], labels[idx]
 
-    def _gradient_penalty(self, real, fake, labels):
-        eps = torch.rand(real.shape[0], 1, 1, 1, device=real.device)
-        mix = (eps * real + (1 - eps) * fake).requires_grad_(True)
-        out, _ = self.D_train(mix, labels)
-        (grad,) = torch.autograd.grad(out.sum(), mix, create_graph=True)
-        return ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()
-
     def train_step(self, batches) -> dict:
         cfg, dev = self.cfg, self.device
         cond = cfg.conditional
         for _ in range(cfg.d_steps):
             real, labels = next(batches)
-            z = torch.randn(real.shape[0], cfg.latent_dim, device=dev)
-            y = one_hot(labels).to(dev) if cond else None
+            n = real.shape[0]
+            z = torch.randn(n, cfg.latent_dim, device=dev)
             with torch.no_grad():
-                fake = self.G_train(z, y)
-            lr_, aux_r = self.D_train(real, labels if cond else None)
-            lf_, _ = self.D_train(fake, labels if cond else None)
+                fake = self.G(z, one_hot(labels).to(dev) if cond else None)
+            # One discriminator call per step (real, fake and, for WGAN-GP, interpolates together):
+            # DistributedDataParallel allows a single forward before each backward.
+            parts = [real, fake]
+            gp = cfg.loss == "wgan-gp" and cfg.gp_weight > 0
+            if gp:
+                eps = torch.rand(n, 1, 1, 1, device=dev)
+                parts.append((eps * real + (1 - eps) * fake).requires_grad_(True))
+            x = torch.cat(parts)
+            lab = labels.repeat(len(parts)) if cond else None
+            logits, aux = self.D_train(x, lab)
+            lr_, lf_ = logits[:n], logits[n:2 * n]
             loss_d = d_loss_fn(cfg.loss, lr_, lf_)
             if cond and cfg.aux_weight > 0:
-                loss_d = loss_d + cfg.aux_weight * F.cross_entropy(aux_r, labels)
-            if cfg.loss == "wgan-gp" and cfg.gp_weight > 0:
-                loss_d = loss_d + cfg.gp_weight * self._gradient_penalty(real, fake, labels if cond else None)
+                loss_d = loss_d + cfg.aux_weight * F.cross_entropy(aux[:n], labels)
+            if gp:
+                (grad,) = torch.autograd.grad(logits[2 * n:].sum(), parts[2], create_graph=True)
+                loss_d = loss_d + cfg.gp_weight * ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()
             self.opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             self.opt_d.step()
         labels = torch.randint(0, NUM_CLASSES, (cfg.batch_size,), device=dev)
         z = torch.randn(cfg.batch_size, cfg.latent_dim, device=dev)
         fake = self.G_train(z, one_hot(labels).to(dev) if cond else None)
-        lf, aux_f = self.D_train(fake, labels if cond else None)
+        # The plain D here: its gradients from this step are discarded, so no need to sync them.
+        lf, aux_f = self.D(fake, labels if cond else None)
         loss_g = g_loss_fn(cfg.loss, lf)
         if cond and cfg.aux_weight > 0:
             loss_g = loss_g + cfg.aux_weight * F.cross_entropy(aux_f, labels)
@@ -402,6 +408,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--loss", choices=LOSSES, default=d.loss)
     p.add_argument("--unconditional", action="store_true")
     p.add_argument("--latent-dim", type=int, default=d.latent_dim)
+    p.add_argument("--g-channels", type=int, default=d.g_channels)
+    p.add_argument("--d-channels", type=int, default=d.d_channels)
     p.add_argument("--lr-g", type=float, default=d.lr_g)
     p.add_argument("--lr-d", type=float, default=d.lr_d)
     p.add_argument("--beta1", type=float, default=d.beta1)
@@ -414,6 +422,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample-every", type=int, default=d.sample_every)
     p.add_argument("--checkpoint-every", type=int, default=d.checkpoint_every)
     p.add_argument("--eval-every", type=int, default=d.eval_every)
+    p.add_argument("--eval-per-class", type=int, default=d.eval_per_class)
+    p.add_argument("--log-every", type=int, default=d.log_every)
+    p.add_argument("--threads", type=int, help="CPU threads for torch (default: all cores)")
     p.add_argument("--resume", action="store_true", help="continue from --out/state.safetensors")
     return p
 
@@ -421,15 +432,26 @@ def build_parser() -> argparse.ArgumentParser:
 def config_from_args(args) -> TrainConfig:
     return TrainConfig(
         out=args.out, data_root=args.data_root, steps=args.steps, epochs=args.epochs, batch_size=args.batch_size,
-        loss=args.loss, conditional=not args.unconditional, latent_dim=args.latent_dim, lr_g=args.lr_g,
+        loss=args.loss, conditional=not args.unconditional, latent_dim=args.latent_dim,
+        g_channels=args.g_channels, d_channels=args.d_channels, lr_g=args.lr_g,
         lr_d=args.lr_d, beta1=args.beta1, beta2=args.beta2, d_steps=args.d_steps, aux_weight=args.aux_weight,
         ema=args.ema, seed=args.seed, device=args.device, sample_every=args.sample_every,
-        checkpoint_every=args.checkpoint_every, eval_every=args.eval_every, resume=args.resume)
+        checkpoint_every=args.checkpoint_every, eval_every=args.eval_every, eval_per_class=args.eval_per_class,
+        log_every=args.log_every, resume=args.resume)
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     rank, world = int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
+    if args.threads is not None:
+        if not 1 <= args.threads <= 256:
+            print("error: --threads must be from 1 to 256", file=sys.stderr)
+            return 2
+        torch.set_num_threads(args.threads)
+    # SIGTERM / Ctrl-C ask for a clean stop: the loop finishes its step and saves a checkpoint.
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
     try:
         cfg = config_from_args(args).validate()
         if world > 1:
@@ -438,17 +460,12 @@ def main(argv=None) -> int:
         trainer = Trainer(cfg, rank, world)
         from tqdm import tqdm
 
-        with tqdm(total=cfg.total_steps, disable=rank != 0, desc="train", unit="step") as bar:
-            result = trainer.run(progress=bar)
+        with tqdm(total=cfg.total_steps, disable=rank != 0, desc="train", unit="step", mininterval=1.0) as bar:
+            result = trainer.run(should_stop=stop.is_set, progress=bar)
     except (ConfigError, DataError, CheckpointError, TrainingDiverged) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        trainer.save()
-        print(f"interrupted at step {trainer.step}; checkpoint saved in {cfg.out}", file=sys.stderr)
-        return 130
-    if rank == 0:
-        print(json.dumps(result))
+    print(json.dumps({**result, "rank": rank, "world_size": world}))
     if world > 1:
         import torch.distributed as dist
         dist.destroy_process_group()

@@ -6,7 +6,7 @@ import os
 
 import gradio as gr
 
-from studio.ui import digits_tab, style_tab
+from studio.ui import digits_tab, style_tab, train_tab
 from studio.ui.state import GENERATOR
 
 CSS = """
@@ -25,6 +25,8 @@ def build_app(generator: str | None = "shipped") -> gr.Blocks:
                 digits = digits_tab.build()
             with gr.Tab("Style", id="style"):
                 style = style_tab.build()
+            with gr.Tab("Train", id="train"):
+                train_tab.build(digits)
         digits["send_to_style"].click(digits_tab.digit_as_photo, digits["inputs"], style["photo"], api_name=False).then(
             lambda: gr.Tabs(selected="style"), None, tabs, api_name=False)
         # Draw the first digit as soon as the page opens.

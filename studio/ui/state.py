@@ -91,3 +91,8 @@ class StylizerSlot:
 
 
 STYLIZER = StylizerSlot()
+
+
+from studio.jobs import JobRunner  # noqa: E402
+
+JOBS = JobRunner()

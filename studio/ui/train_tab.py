@@ -1,0 +1,182 @@
+"""Train tab: settings -> studio.jobs (a background process running studio.train); live view from its run folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+import pandas as pd
+
+from studio.jobs import JobError, read_metrics, samples
+from studio.train import LOSSES, TrainConfig
+from studio.ui.common import user_errors
+from studio.ui.state import GENERATOR, JOBS
+
+EMPTY = pd.DataFrame({"step": [], "value": [], "series": []})
+
+
+def _num(name, v):
+    if v is None or v == "":
+        raise ValueError(f"{name} is required")
+    return v
+
+
+@user_errors
+def start(loss, conditional, steps, batch_size, lr_g, lr_d, beta1, beta2, d_steps, ema, seed, device, eval_every):
+    if JOBS.running():
+        raise JobError(f"a training job is already running ({JOBS.run_dir.name}); stop it first")
+    cfg = TrainConfig(out=str(JOBS.new_run_dir()), loss=loss, conditional=bool(conditional),
+                      steps=_num("steps", steps), batch_size=_num("batch size", batch_size),
+                      lr_g=_num("generator learning rate", lr_g), lr_d=_num("discriminator learning rate", lr_d),
+                      beta1=_num("beta1", beta1), beta2=_num("beta2", beta2), d_steps=_num("critic steps", d_steps),
+                      ema=_num("EMA", ema), seed=_num("seed", seed), device=device,
+                      eval_every=_num("evaluate every", eval_every), sample_every=100, checkpoint_every=100,
+                      log_every=10)
+    for name in ("steps", "batch_size", "d_steps", "seed", "eval_every"):
+        v = getattr(cfg, name)
+        if float(v).is_integer():
+            setattr(cfg, name, int(v))
+    cfg.validate()
+    run = JOBS.start(cfg)
+    return f"Started **{run.name}**."
+
+
+@user_errors
+def resume():
+    if JOBS.running():
+        raise JobError("a training job is already running; stop it first")
+    if JOBS.config is None:
+        raise JobError("no earlier run in this session to resume")
+    cfg = JOBS.config
+    cfg.resume = True
+    if not (Path(cfg.out) / "state.safetensors").exists():
+        raise JobError("that run saved no checkpoint yet, so there is nothing to resume")
+    JOBS.start(cfg)
+    return f"Resumed **{Path(cfg.out).name}**."
+
+
+def stop():
+    return "Stopped; the checkpoint is saved." if JOBS.stop() else "No job is running."
+
+
+def _curves(metrics):
+    train = [m for m in metrics if m.get("kind") == "train"]
+    rows = [{"step": m["step"], "value": m[k], "series": k} for m in train for k in ("loss_g", "loss_d") if k in m]
+    drows = [{"step": m["step"], "value": m[k], "series": label} for m in train
+             for k, label in (("d_real", "D(x)"), ("d_fake", "D(G(z))")) if k in m]
+    erows = [{"step": m["step"], "value": m["class_accuracy"], "series": "class accuracy"} for m in metrics
+             if m.get("kind") == "eval" and "class_accuracy" in m]
+    frame = lambda r: pd.DataFrame(r) if r else EMPTY  # noqa: E731
+    return frame(rows), frame(drows), frame(erows)
+
+
+def _fmt_s(s):
+    s = int(s)
+    return f"{s // 60} min {s % 60:02d} s" if s >= 60 else f"{s} s"
+
+
+def refresh():
+    """Called by the timer: everything comes from the server-side job, so reloads see the same job."""
+    st = JOBS.status()
+    if st["state"] == "idle":
+        return "No training job yet.", EMPTY, EMPTY, EMPTY, None, gr.update()
+    metrics = read_metrics(Path(st["run_dir"]))
+    loss, dvals, evals = _curves(metrics)
+    text = f"**{Path(st['run_dir']).name}: {st['state']}** · step {st['step']} / {st['total']}"
+    if st.get("images_per_s"):
+        text += f" · {st['images_per_s']:.0f} images/s"
+    if st.get("eta_s") is not None:
+        text += f" · about {_fmt_s(st['eta_s'])} left"
+    if st.get("error"):
+        text += f"\n\n⚠️ {st['error']}"
+    grids = samples(Path(st["run_dir"]))
+    latest = str(grids[-1]) if grids else None
+    browse = gr.update(maximum=max(len(grids), 1), value=len(grids), visible=len(grids) > 1)
+    return text, loss, dvals, evals, latest, browse
+
+
+def browse_grid(index):
+    if JOBS.run_dir is None:
+        return None
+    grids = samples(JOBS.run_dir)
+    if not grids:
+        return None
+    i = min(max(int(index or 1), 1), len(grids)) - 1
+    return str(grids[i])
+
+
+@user_errors
+def use_in_digits():
+    if JOBS.run_dir is None or not (JOBS.run_dir / "generator.safetensors").exists():
+        raise JobError("no trained generator yet: start a run and let it write a checkpoint")
+    msg = GENERATOR.load(str(JOBS.run_dir / "generator.safetensors"))
+    if GENERATOR.error:
+        raise JobError(msg)
+    return msg
+
+
+@user_errors
+def download():
+    if JOBS.run_dir is None or not (JOBS.run_dir / "generator.safetensors").exists():
+        raise JobError("no checkpoint to download yet")
+    return [str(JOBS.run_dir / "generator.safetensors"), str(JOBS.run_dir / "generator.json")]
+
+
+def build(digits: dict) -> dict:
+    with gr.Row():
+        with gr.Column(scale=1, min_width=320):
+            with gr.Row():
+                loss = gr.Dropdown(list(LOSSES), value="hinge", label="Loss")
+                device = gr.Radio(["auto", "cpu", "cuda"], value="auto", label="Device")
+            conditional = gr.Checkbox(True, label="Class-conditional (needed for Digits' digit picker)")
+            with gr.Row():
+                steps = gr.Number(1500, label="Steps", precision=0, minimum=1, elem_id="train-steps")
+                batch = gr.Number(64, label="Batch size", precision=0, minimum=2)
+            with gr.Accordion("Optimiser and more", open=False):
+                with gr.Row():
+                    lr_g = gr.Number(2e-4, label="G learning rate")
+                    lr_d = gr.Number(2e-4, label="D learning rate")
+                with gr.Row():
+                    beta1 = gr.Number(0.5, label="beta1")
+                    beta2 = gr.Number(0.999, label="beta2")
+                with gr.Row():
+                    d_steps = gr.Number(1, label="Critic steps per G step", precision=0)
+                    ema = gr.Number(0.999, label="EMA decay (0 = off)")
+                with gr.Row():
+                    seed = gr.Number(0, label="Seed", precision=0)
+                    eval_every = gr.Number(500, label="Evaluate every N steps (0 = never)", precision=0)
+            with gr.Row():
+                start_btn = gr.Button("Train", variant="primary", elem_id="train-start")
+                stop_btn = gr.Button("Stop", variant="stop", elem_id="train-stop")
+                resume_btn = gr.Button("Resume")
+            with gr.Row():
+                use_btn = gr.Button("Use in Digits", elem_id="train-use")
+                dl_btn = gr.Button("Download checkpoint")
+            message = gr.Markdown(elem_id="train-message")
+            files = gr.File(label="Checkpoint", file_count="multiple")
+        with gr.Column(scale=2, min_width=480):
+            status = gr.Markdown("No training job yet.", elem_id="train-status")
+            with gr.Row():
+                loss_plot = gr.LinePlot(EMPTY, x="step", y="value", color="series", title="Losses", height=260,
+                                        elem_id="train-loss-plot")
+                d_plot = gr.LinePlot(EMPTY, x="step", y="value", color="series", title="D(x) and D(G(z))",
+                                     height=260)
+            with gr.Row():
+                grid = gr.Image(label="Samples from fixed noise (row = digit)", interactive=False, height=320,
+                                elem_id="train-grid")
+                eval_plot = gr.LinePlot(EMPTY, x="step", y="value", color="series", title="Evaluation", height=260)
+            grid_index = gr.Slider(1, 1, 1, step=1, label="Browse sample grids over time", visible=False)
+    timer = gr.Timer(1.0)
+    timer.tick(refresh, None, [status, loss_plot, d_plot, eval_plot, grid, grid_index], api_name=False,
+               queue=False, show_progress="hidden")
+    start_btn.click(start, [loss, conditional, steps, batch, lr_g, lr_d, beta1, beta2, d_steps, ema, seed, device,
+                            eval_every], message, api_name="train_start", queue=False)
+    stop_btn.click(stop, None, message, api_name="train_stop", queue=False)
+    resume_btn.click(resume, None, message, api_name="train_resume", queue=False)
+    grid_index.release(browse_grid, grid_index, grid, api_name=False, queue=False)
+    use_btn.click(use_in_digits, None, message, api_name="train_use", queue=False).then(
+        GENERATOR.describe, None, digits["status"], api_name=False, queue=False).then(
+        digits["slider_updates"], None, digits["sliders"], api_name=False, queue=False).then(
+        digits["render"], digits["inputs"], digits["picture"], api_name=False, queue=False)
+    dl_btn.click(download, None, files, api_name="train_download")
+    return {}
