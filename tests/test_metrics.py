@@ -24,7 +24,7 @@ def test_frechet_distance_scaled_covariance():
 
 
 def test_inception_score_extremes():
-    confident_uniform = np.eye(10)[np.arange(1000) % 10] * 0.999 + 0.0001
+    confident_uniform = np.eye(10)[np.arange(10000) % 10] * 0.999 + 0.0001
     assert metrics.inception_score(confident_uniform)[0] == pytest.approx(10, rel=0.02)
     one_class = np.tile(np.eye(10)[0], (1000, 1))
     assert metrics.inception_score(one_class)[0] == pytest.approx(1.0, abs=1e-6)
@@ -54,5 +54,6 @@ def test_precision_recall_disjoint():
 
 
 def test_inception_score_ignores_sample_order():
-    ordered = np.eye(10)[np.repeat(np.arange(10), 100)] * 0.99 + 0.001
-    assert metrics.inception_score(ordered)[0] == pytest.approx(10, rel=0.05)
+    ordered = np.eye(10)[np.repeat(np.arange(10), 1000)] * 0.99 + 0.001
+    # near exp(log 10 - H(row)) = 9.3, not the ~1 that one class per split would give
+    assert metrics.inception_score(ordered)[0] > 9.0

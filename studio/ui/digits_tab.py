@@ -68,6 +68,27 @@ def grid(seed, truncation):
     return upscale(GENERATOR.get().grid(seed=seed, truncation=truncation), 3)
 
 
+def model_choices() -> list[str]:
+    """The shipped generator and every run trained in this app that saved one."""
+    from studio import paths
+
+    runs = sorted(paths.runs_dir().glob("*/generator.safetensors"), reverse=True)
+    return ["shipped"] + [str(p.parent) for p in runs]
+
+
+def load_model(spec):
+    """Model picker: 'shipped', a run folder or checkpoint path, or a Hub repo (USER/NAME or hf://USER/NAME)."""
+    from studio.hub import REPO_ID
+
+    spec = (spec or "shipped").strip()
+    if REPO_ID.match(spec) and not Path(spec).exists():
+        spec = "hf://" + spec
+    msg = GENERATOR.load(spec)
+    if GENERATOR.error and GENERATOR.source != spec:
+        gr.Warning(msg)
+    return GENERATOR.describe()
+
+
 def random_seed():
     return random.randint(0, MAX_SEED)
 
@@ -92,6 +113,11 @@ def build() -> dict:
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
             status = gr.Markdown(GENERATOR.describe(), elem_id="digits-status")
+            with gr.Row():
+                model = gr.Dropdown(model_choices(), value="shipped", allow_custom_value=True, scale=3,
+                                    label="Generator: shipped, a trained run, or a Hub repo USER/NAME",
+                                    elem_id="model-picker")
+                load_btn = gr.Button("Load", size="sm", scale=1, elem_id="model-load")
             digit = gr.Radio(DIGITS, value="3", label="Digit", elem_id="digit-picker")
             with gr.Row():
                 blend_to = gr.Dropdown(["none"] + DIGITS, value="none", label="Blend into", min_width=100)
@@ -134,6 +160,9 @@ def build() -> dict:
     randomise.click(random_seed, None, seed, queue=False, api_name=False)
     reset.click(lambda: [0] * NUM_SLIDERS, None, sliders, queue=False, api_name=False).then(
         api_name=False, **live)
+    model.focus(lambda: gr.update(choices=model_choices()), None, model, queue=False, api_name=False)
+    load_btn.click(load_model, model, status, api_name="load_generator").then(
+        slider_updates, None, sliders, queue=False, api_name=False).then(api_name=False, **live)
     png_btn.click(export_png, inputs, png_file, api_name="export_png")
     interp_btn.click(interpolate, [digit, seed, seed_b, frames, truncation, *sliders], [strip_img, anim, gif_file],
                      api_name="interpolate")

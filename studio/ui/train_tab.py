@@ -122,6 +122,24 @@ def download():
     return [str(JOBS.run_dir / "generator.safetensors"), str(JOBS.run_dir / "generator.json")]
 
 
+@user_errors
+def publish(repo_id, private):
+    from huggingface_hub import get_token
+
+    from studio.hub import push_generator
+
+    if JOBS.run_dir is None or not (JOBS.run_dir / "generator.safetensors").exists():
+        raise JobError("no trained generator to publish yet")
+    token = get_token()
+    if not token:
+        raise JobError("no Hugging Face token on the server: set HF_TOKEN (a Space secret) or run `hf auth login`")
+    try:
+        url = push_generator(JOBS.run_dir, repo_id, bool(private), token)
+    except (OSError, RuntimeError) as e:
+        raise JobError(f"publishing failed: {e}") from None
+    return f"Published to {url}"
+
+
 def build(digits: dict) -> dict:
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
@@ -152,6 +170,10 @@ def build(digits: dict) -> dict:
             with gr.Row():
                 use_btn = gr.Button("Use in Digits", elem_id="train-use")
                 dl_btn = gr.Button("Download checkpoint")
+            with gr.Accordion("Publish to the Hugging Face Hub", open=False):
+                repo_id = gr.Textbox(label="Repo id", placeholder="USER/NAME", max_length=200)
+                private = gr.Checkbox(label="Private")
+                pub_btn = gr.Button("Publish generator")
             message = gr.Markdown(elem_id="train-message")
             files = gr.File(label="Checkpoint", file_count="multiple")
         with gr.Column(scale=2, min_width=480):
@@ -179,4 +201,5 @@ def build(digits: dict) -> dict:
         digits["slider_updates"], None, digits["sliders"], api_name=False, queue=False).then(
         digits["render"], digits["inputs"], digits["picture"], api_name=False, queue=False)
     dl_btn.click(download, None, files, api_name="train_download")
+    pub_btn.click(publish, [repo_id, private], message, api_name="train_publish")
     return {}

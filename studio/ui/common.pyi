@@ -1,0 +1,77 @@
+"""Helpers every tab uses: turning user errors into messages, and images into HTML."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import logging
+
+import gradio as gr
+from PIL import Image
+
+from studio.checkpoints import CheckpointError
+from studio.digits import InputError
+from studio.images import png_bytes
+from studio.models import ModelSourceError
+
+log = logging.getLogger("studio.ui")
+
+USER_ERRORS = (InputError, CheckpointError, ModelSourceError, LookupError, ValueError)
+
+
+def user_errors(fn):
+    """Show expected failures as a message in the UI (and a clean error over the API)
+    instead of a traceback; anything unexpected is logged and reported briefly."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except USER_ERRORS as e:
+            raise gr.Error(str(e), print_exception=False) from None
+        except Exception as e:  # keep serving whatever happened
+            log.exception("unexpected error in %s", fn.__name__)
+            raise gr.Error(f"Something went wrong ({type(e).__name__}); the server log has details.",
+                           print_exception=False) from None
+
+    return wrapper
+
+
+def img_html(img: Image.Image, size: int, alt: str, fmt: str = "png") -> str:
+    """Inline the picture as a data URL: no temporary file, no second request from the
+    browser, and the browser scales it with crisp pixels."""
+    if fmt == "png":
+        data = png_bytes(img)
+    else:
+        data = img  # already encoded bytes (a GIF)
+    b64 = base64.b64encode(data).decode()
+    return (f'<img src="data:image/{fmt};base64,{b64}" alt="{alt}" width="{size}" height="{size}" '
+            f'style="image-rendering: pixelated; width: {size}px; height: {size}px; display: block; margin: auto;">')
+
+from gradio.events import Dependency
+
+class UploadImage(gr.Image):
+    """gr.Image that passes the uploaded file's path through untouched, so the studio's own
+    reader (studio.imageio) validates it and explains what is wrong with a bad file,
+    rather than Gradio failing inside its preprocessing."""
+
+    is_template = True  # render with the stock Image component in the browser
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("type", "filepath")
+        kwargs.setdefault("sources", ["upload", "clipboard"])
+        super().__init__(*args, **kwargs)
+
+    def preprocess(self, payload):
+        if payload is None:
+            return None
+        if payload.path is None:  # a data URL: let Gradio decode it
+            return super().preprocess(payload)
+        return str(payload.path)
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
