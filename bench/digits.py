@@ -114,7 +114,7 @@ def main() -> int:
     out = {"cpu_threads": torch.get_num_threads()}
     out["generator_ms_per_digit"] = round(generator_ms(args.generator), 3)
     t0 = time.time()
-    with serve_app({"STUDIO_GENERATOR": args.generator}) as (url, http_s):
+    with serve_app({"STUDIO_GENERATOR": args.generator}) as (url, http_s, _):
         from gradio_client import Client
 
         Client(url, verbose=False).predict("3", "none", 0.5, 42, 1.0, 0, 0, 0, 0, 0, 0, 0, 0, api_name="/digit")

@@ -24,7 +24,7 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve_app(env: dict | None = None, timeout: float = 120.0, log_path: str | os.PathLike | None = None):
-    """Run `python app.py` on a free port; yields (url, seconds from start to first HTTP 200)."""
+    """Run `python app.py` on a free port; yields (url, seconds from start to first HTTP 200, pid)."""
     port = free_port()
     full_env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_SERVER_NAME": "127.0.0.1",
                 "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1", **(env or {})}
@@ -46,7 +46,7 @@ def serve_app(env: dict | None = None, timeout: float = 120.0, log_path: str | o
             if time.time() - t0 > timeout:
                 raise TimeoutError(f"app did not answer on {url} within {timeout:.0f} s")
             time.sleep(0.1)
-        yield url, time.time() - t0
+        yield url, time.time() - t0, proc.pid
     finally:
         proc.terminate()
         try:

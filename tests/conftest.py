@@ -38,8 +38,8 @@ def app_url(tmp_path_factory):
     """The real app (shipped generator) served on a free local port for this test session."""
     from studio.testing import serve_app
 
-    log = tmp_path_factory.mktemp("app") / "app.log"
-    with serve_app(log_path=log) as (url, _):
+    folder = tmp_path_factory.mktemp("app")
+    with serve_app({"STUDIO_RUNS_DIR": str(folder / "runs")}, log_path=folder / "app.log") as (url, *_):
         yield url
 
 

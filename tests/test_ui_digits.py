@@ -83,7 +83,7 @@ def test_app_starts_without_a_usable_generator(tmp_path, content):
     if content is not None:
         path.write_bytes(content)
         (tmp_path / "broken.json").write_text('{"kind": "generator", "generator": {"latent_dim": 64, "channels": 64, "num_classes": 10}}')
-    with serve_app({"STUDIO_GENERATOR": str(path)}) as (url, _):
+    with serve_app({"STUDIO_GENERATOR": str(path)}) as (url, *_):
         c = Client(url, verbose=False)
         with pytest.raises(Exception) as err:
             c.predict(*DEFAULTS, api_name="/digit")

@@ -7,6 +7,7 @@ import threading
 import gradio as gr
 import numpy as np
 
+from studio import paths
 from studio.imageio import ImageInputError
 from studio.stylize import MAX_OUTPUT
 from studio.ui.common import UploadImage, user_errors
@@ -132,6 +133,10 @@ def build() -> dict:
             classic_img = gr.Image(label="Optimised image", interactive=False, format="png")
             loss_plot = gr.LinePlot(x="step", y="loss", title="Loss", height=300)
     run_state = gr.State(None)
+    example = [paths.ASSETS / "example_digits.png", paths.ASSETS / "example_painting.png"]
+    if all(p.exists() for p in example):
+        gr.Examples([[str(p) for p in example]], [photo, p1],
+                    label="Example made by the studio itself: its own digits, a generated painting")
 
     inputs = [photo, p1, p2, p3, w1, w2, w3, strength, preserve, size, mask]
     # One job at a time per session; always_last collapses a burst of slider moves into the latest.
