@@ -77,15 +77,18 @@ def model_choices() -> list[str]:
 
 
 def load_model(spec):
-    """Model picker: 'shipped', a run folder or checkpoint path, or a Hub repo (USER/NAME or hf://USER/NAME)."""
+    """Model picker: one of the listed generators, or a Hub repo (USER/NAME or hf://USER/NAME).
+    Free text never becomes a file-system path: only listed local generators can be opened."""
     from studio.hub import REPO_ID
 
-    spec = (spec or "shipped").strip()
-    if REPO_ID.match(spec) and not Path(spec).exists():
-        spec = "hf://" + spec
-    msg = GENERATOR.load(spec)
-    if GENERATOR.error and GENERATOR.source != spec:
-        gr.Warning(msg)
+    spec = (spec or "shipped").strip()[:300]
+    bare = spec[len("hf://"):] if spec.startswith("hf://") else spec
+    if spec not in model_choices():
+        if not REPO_ID.match(bare):
+            GENERATOR.error = (f"{spec[:80]!r} is neither a listed generator nor a Hub repo id (USER/NAME)")
+            return GENERATOR.describe()
+        spec = "hf://" + bare
+    GENERATOR.load(spec)
     return GENERATOR.describe()
 
 
