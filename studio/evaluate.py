@@ -56,19 +56,15 @@ class Evaluator:
         f, _ = self.embed(to_model_range(x[idx]))
         return metrics.fid(f, self.real()[0])
 
-    def score_images(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> dict:
+    def score_images(self, images: torch.Tensor, labels: torch.Tensor | None = None, full: bool = True) -> dict:
+        """full=False skips precision/recall (a 10k x 10k distance matrix): for quick checks during training."""
         f, p = self.embed(images)
         real_f = self.real()[0]
-        precision, recall = metrics.precision_recall(real_f, f)
         is_mean, is_std = metrics.inception_score(p)
-        out = {
-            "n": len(images),
-            "fid": metrics.fid(f, real_f),
-            "inception_score": is_mean,
-            "inception_score_std": is_std,
-            "precision": precision,
-            "recall": recall,
-        }
+        out = {"n": len(images), "fid": metrics.fid(f, real_f), "inception_score": is_mean,
+               "inception_score_std": is_std}
+        if full:
+            out["precision"], out["recall"] = metrics.precision_recall(real_f, f)
         if labels is not None:
             out["class_accuracy"] = float((p.argmax(1) == labels.numpy()).mean())
         return out
@@ -90,10 +86,10 @@ def generate_balanced(generator: Generator, n_per_class: int, seed: int = 0, bat
     return torch.cat(images), labels
 
 
-def evaluate_generator(generator: Generator, evaluator: Evaluator, n_per_class: int = 1000, seed: int = 0) -> dict:
+def evaluate_generator(generator: Generator, evaluator: Evaluator, n_per_class: int = 1000, seed: int = 0,
+                       full: bool = True) -> dict:
     images, labels = generate_balanced(generator, n_per_class, seed)
-    scores = evaluator.score_images(images, labels if generator.config.num_classes else None)
-    return scores
+    return evaluator.score_images(images, labels if generator.config.num_classes else None, full)
 
 
 def main(argv=None) -> int:

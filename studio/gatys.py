@@ -61,7 +61,7 @@ class ClassicStylizer:
 
     def _activations(self, x: torch.Tensor) -> dict[int, torch.Tensor]:
         out = {}
-        h = (x - IMAGENET_MEAN) / IMAGENET_STD
+        h = (x - IMAGENET_MEAN.to(x.device)) / IMAGENET_STD.to(x.device)
         for i, layer in enumerate(self.features):
             h = layer(h)
             if i in STYLE_LAYERS or i == CONTENT_LAYER:
@@ -85,13 +85,16 @@ class ClassicStylizer:
                         ("learning rate", lr)):
             check_range(name, v, 0, 1e12)
 
-        content = to_tensor(fit(photo, max_size))
+        # On a GPU (including a ZeroGPU Space inside spaces.GPU) optimise there.
+        dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        self.features.to(dev)
+        content = to_tensor(fit(photo, max_size)).to(dev)
         with torch.no_grad():
             target_c = self._activations(content)[CONTENT_LAYER]
             grams = {i: 0 for i in STYLE_LAYERS}
             total = sum(weights)
             for p, w in zip(paintings, weights):
-                acts = self._activations(to_tensor(fit(p, max_size)))
+                acts = self._activations(to_tensor(fit(p, max_size)).to(dev))
                 for i in STYLE_LAYERS:
                     grams[i] = grams[i] + w / total * gram_matrix(acts[i])
         # Optimise an unconstrained variable and squash it with a sigmoid: pixels stay in [0, 1].
@@ -126,4 +129,4 @@ class ClassicStylizer:
         img = torch.sigmoid(var)
         if preserve_color:
             img = preserve_colors(img, content)
-        return to_image(img)
+        return to_image(img.cpu())

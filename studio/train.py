@@ -382,7 +382,7 @@ class Trainer:
             if evaluator is not None and (self.step % cfg.eval_every == 0 or self.step == total):
                 from studio.evaluate import evaluate_generator
                 g = self.sampling_generator()
-                scores = evaluate_generator(g, evaluator, cfg.eval_per_class, seed=0)
+                scores = evaluate_generator(g, evaluator, cfg.eval_per_class, seed=0, full=False)
                 g.train()
                 record = {"kind": "eval", "step": self.step, "time": round(self.elapsed, 2),
                           **{k: round(v, 5) for k, v in scores.items() if isinstance(v, float)}}

@@ -10,7 +10,7 @@ import numpy as np
 from studio import paths
 from studio.imageio import ImageInputError
 from studio.stylize import MAX_OUTPUT
-from studio.ui.common import UploadImage, user_errors
+from studio.ui.common import UploadImage, gpu, user_errors
 from studio.ui.state import STYLIZER
 
 
@@ -63,6 +63,7 @@ def _classic_setup():
         raise LookupError(str(e)) from None
 
 
+@gpu
 def classic(photo, p1, p2, p3, w1, w2, w3, steps, size, style_weight, preserve, run_state):
     """Streams (image, loss curve, status) while optimising."""
     import pandas as pd
