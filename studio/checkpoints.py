@@ -58,6 +58,8 @@ def save_tensors(path: str | os.PathLike, tensors: dict[str, torch.Tensor], conf
 
 
 def read_config(path: str | os.PathLike) -> dict:
+    if not Path(path).is_file():
+        raise CheckpointError(f"checkpoint {path} does not exist")
     cfg = config_path(path)
     if not cfg.is_file():
         raise CheckpointError(f"config {cfg} is missing: a checkpoint is a .safetensors file with a .json beside it")

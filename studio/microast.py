@@ -126,9 +126,13 @@ class MicroAST(nn.Module):
         return StyleCode(m1, sd1, m2, sd2, *self.modulator(s1, s2))
 
     @torch.inference_mode()
-    def decode(self, content: torch.Tensor, code: StyleCode) -> torch.Tensor:
-        """Full-strength stylisation, unclamped (as upstream)."""
-        c1, c2 = self.content_encoder(content)
+    def encode_content(self, content: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.content_encoder(content)
+
+    @torch.inference_mode()
+    def decode(self, content_features: tuple[torch.Tensor, torch.Tensor], code: StyleCode) -> torch.Tensor:
+        """Full-strength stylisation of encoded content, unclamped (as upstream)."""
+        c1, c2 = content_features
         d = self.decoder
         t = adaptive_instance_normalization(c2, code.mean2, code.std2)
         t = d.dec1(t, code.w2, code.b2)
@@ -137,4 +141,4 @@ class MicroAST(nn.Module):
         return d.dec3(t)
 
     def forward(self, content: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
-        return self.decode(content, self.encode_style(style))
+        return self.decode(self.encode_content(content), self.encode_style(style))

@@ -108,7 +108,7 @@ class TrainConfig:
         check(0 <= number("seed") < 2**63 and float(self.seed).is_integer(), "seed must be a whole number >= 0")
         for name in ("log_every", "sample_every", "checkpoint_every"):
             check(1 <= number(name) <= 10_000_000, f"{name} must be at least 1")
-        check(0 <= number("eval_every"), "eval_every must be >= 0")
+        check(0 <= number("eval_every") and float(self.eval_every).is_integer(), "evaluate-every must be a whole number >= 0")
         check(isinstance(self.out, str) and self.out.strip() != "", "an output folder is required")
         return self
 

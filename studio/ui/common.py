@@ -77,3 +77,23 @@ class UploadImage(gr.Image):
         if payload.path is None:  # a data URL: let Gradio decode it
             return super().preprocess(payload)
         return str(payload.path)
+
+
+class Slider(gr.Slider):
+    """A slider whose value reaches the studio function unchecked: the studio's validators
+    (finite, in range, whole where needed) then answer bad API input with a message that
+    names the control, instead of Gradio failing on a string or NaN."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        return payload
+
+
+class Number(gr.Number):
+    """A number box handled like Slider above (no rounding or bounds in Gradio)."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        return payload

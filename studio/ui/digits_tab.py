@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import gradio as gr
 
 from studio.digits import MAX_SEED, SLIDER_RANGE
 from studio.images import gif_bytes, png_bytes, strip, upscale
-from studio.ui.common import img_html, user_errors
+from studio.ui.common import Number, Slider, img_html, user_errors
 from studio.ui.state import GENERATOR
 
 NUM_SLIDERS = 8
@@ -21,7 +22,13 @@ DIGITS = [str(d) for d in range(10)]
 
 
 def _export(data: bytes, suffix: str) -> str:
+    """Write a download; Gradio serves a copy from its own cache, so ours only needs to live
+    briefly: files over an hour old are removed on the way."""
     EXPORT_DIR.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - 3600
+    for old in EXPORT_DIR.glob("digit-*"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
     path = EXPORT_DIR / f"digit-{uuid.uuid4().hex[:10]}{suffix}"
     path.write_bytes(data)
     return str(path)
@@ -124,13 +131,13 @@ def build() -> dict:
             digit = gr.Radio(DIGITS, value="3", label="Digit", elem_id="digit-picker")
             with gr.Row():
                 blend_to = gr.Dropdown(["none"] + DIGITS, value="none", label="Blend into", min_width=100)
-                blend = gr.Slider(0, 1, value=0.5, step=0.01, label="Blend", elem_id="blend-slider")
+                blend = Slider(0, 1, value=0.5, step=0.01, label="Blend", elem_id="blend-slider")
             with gr.Row():
-                seed = gr.Number(value=42, label="Seed", precision=0, minimum=0, maximum=MAX_SEED, elem_id="seed")
+                seed = Number(value=42, label="Seed", minimum=0, maximum=MAX_SEED, elem_id="seed")
                 randomise = gr.Button("🎲 Randomise", size="sm")
-            truncation = gr.Slider(0, 1, value=1.0, step=0.01, label="Truncation (lower: cleaner, less varied)")
+            truncation = Slider(0, 1, value=1.0, step=0.01, label="Truncation (lower: cleaner, less varied)")
             with gr.Accordion("Latent directions (PCA of the generator, largest variance first)", open=True):
-                sliders = [gr.Slider(-SLIDER_RANGE, SLIDER_RANGE, value=0, step=0.05, label=f"direction {i + 1}",
+                sliders = [Slider(-SLIDER_RANGE, SLIDER_RANGE, value=0, step=0.05, label=f"direction {i + 1}",
                                      elem_id=f"dir-slider-{i}") for i in range(NUM_SLIDERS)]
                 reset = gr.Button("Reset directions", size="sm")
         with gr.Column(scale=1, min_width=320):
@@ -141,8 +148,8 @@ def build() -> dict:
             png_file = gr.File(label="PNG", visible=True, height=60)
             with gr.Accordion("Interpolate between two seeds", open=False):
                 with gr.Row():
-                    seed_b = gr.Number(value=7, label="Second seed", precision=0, minimum=0, maximum=MAX_SEED)
-                    frames = gr.Slider(2, 60, value=16, step=1, label="Frames")
+                    seed_b = Number(value=7, label="Second seed", minimum=0, maximum=MAX_SEED)
+                    frames = Slider(2, 60, value=16, step=1, label="Frames")
                 interp_btn = gr.Button("Interpolate")
                 strip_img = gr.Image(label="Strip", type="pil", show_label=True, interactive=False)
                 anim = gr.HTML()

@@ -10,6 +10,7 @@ import threading
 
 from studio.checkpoints import CheckpointError
 from studio.digits import DigitStudio
+from studio.jobs import JobRunner
 from studio.models import ModelSourceError
 
 
@@ -93,6 +94,4 @@ class StylizerSlot:
 STYLIZER = StylizerSlot()
 
 
-from studio.jobs import JobRunner  # noqa: E402
-
-JOBS = JobRunner()
+JOBS = JobRunner()  # the one background training job (see studio.jobs)

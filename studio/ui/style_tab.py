@@ -10,7 +10,7 @@ import numpy as np
 from studio import paths
 from studio.imageio import ImageInputError
 from studio.stylize import MAX_OUTPUT
-from studio.ui.common import UploadImage, gpu, user_errors
+from studio.ui.common import Number, Slider, UploadImage, gpu, user_errors
 from studio.ui.state import STYLIZER
 
 
@@ -103,18 +103,18 @@ def build() -> dict:
                 p2 = UploadImage(label="Painting 2 (optional)", elem_id="style-painting-2", height=180)
                 p3 = UploadImage(label="Painting 3 (optional)", elem_id="style-painting-3", height=180)
             with gr.Row():
-                w1 = gr.Slider(0, 1, 1, step=0.05, label="Weight 1")
-                w2 = gr.Slider(0, 1, 1, step=0.05, label="Weight 2")
-                w3 = gr.Slider(0, 1, 1, step=0.05, label="Weight 3")
+                w1 = Slider(0, 1, 1, step=0.05, label="Weight 1")
+                w2 = Slider(0, 1, 1, step=0.05, label="Weight 2")
+                w3 = Slider(0, 1, 1, step=0.05, label="Weight 3")
         with gr.Column(scale=1, min_width=360):
             gr.Markdown(STYLIZER.describe())
             result = gr.Image(label="Painted photo", elem_id="style-result", format="png", interactive=False,
                               height=420)
-            strength = gr.Slider(0, 1, 1.0, step=0.01, label="Style strength (0 = photo, 1 = full style)",
+            strength = Slider(0, 1, 1.0, step=0.01, label="Style strength (0 = photo, 1 = full style)",
                                  elem_id="style-strength")
             with gr.Row():
                 preserve = gr.Checkbox(label="Keep the photo's colours")
-                size = gr.Slider(256, MAX_OUTPUT, 768, step=64, label="Output size (long side, px)")
+                size = Slider(256, MAX_OUTPUT, 768, step=64, label="Output size (long side, px)")
     with gr.Accordion("Limit the style to a region (paint a mask over the photo)", open=False):
         mask = gr.ImageEditor(label="Paint where the style should go", type="pil", layers=False,
                               brush=gr.Brush(colors=["#ff3366"], default_size=30), eraser=gr.Eraser(),
@@ -123,9 +123,9 @@ def build() -> dict:
         gr.Markdown("Optimises the pixels against VGG-19 features: content loss plus Gram-matrix style loss and a "
                     "smoothness term. Uses the photo and paintings above. Downloads VGG-19 (548 MB) on first use.")
         with gr.Row():
-            steps = gr.Slider(10, 1000, 200, step=10, label="Steps")
-            csize = gr.Slider(128, 1024, 384, step=32, label="Size (long side, px)")
-            sweight = gr.Number(1e5, label="Style weight", minimum=0)
+            steps = Slider(10, 1000, 200, step=10, label="Steps")
+            csize = Slider(128, 1024, 384, step=32, label="Size (long side, px)")
+            sweight = Number(1e5, label="Style weight", minimum=0)
         with gr.Row():
             run_btn = gr.Button("Run classic", variant="primary", elem_id="classic-run")
             stop_btn = gr.Button("Stop", variant="stop", elem_id="classic-stop")
@@ -146,10 +146,11 @@ def build() -> dict:
     strength.input(api_name=False, **go)
     for c in (w1, w2, w3, size):
         c.release(api_name=False, **go)
-    for c in (p1, p2, p3, preserve):
+    for c in (photo, p1, p2, p3, preserve):
         c.change(api_name=False, **go)
-    photo.change(_photo_to_editor, photo, mask, queue=False, api_name=False).then(api_name=False, **go)
-    mask.change(api_name=False, **go)
+    # Painting the mask is an .input (a person's stroke); the photo becoming its background is not.
+    photo.change(_photo_to_editor, photo, mask, queue=False, api_name=False)
+    mask.input(api_name=False, **go)
     api_btn = gr.Button(visible=False)
     api_btn.click(api_name="stylize", **go)
     run_btn.click(classic, [photo, p1, p2, p3, w1, w2, w3, steps, csize, sweight, preserve, run_state],

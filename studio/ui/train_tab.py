@@ -9,7 +9,7 @@ import pandas as pd
 
 from studio.jobs import JobError, read_metrics, samples
 from studio.train import LOSSES, TrainConfig
-from studio.ui.common import user_errors
+from studio.ui.common import Number, user_errors
 from studio.ui.state import GENERATOR, JOBS
 
 EMPTY = pd.DataFrame({"step": [], "value": [], "series": []})
@@ -32,11 +32,9 @@ def start(loss, conditional, steps, batch_size, lr_g, lr_d, beta1, beta2, d_step
                       ema=_num("EMA", ema), seed=_num("seed", seed), device=device,
                       eval_every=_num("evaluate every", eval_every), sample_every=100, checkpoint_every=100,
                       log_every=10)
-    for name in ("steps", "batch_size", "d_steps", "seed", "eval_every"):
-        v = getattr(cfg, name)
-        if float(v).is_integer():
-            setattr(cfg, name, int(v))
     cfg.validate()
+    for name in ("steps", "batch_size", "d_steps", "seed", "eval_every"):
+        setattr(cfg, name, int(getattr(cfg, name)))  # validated as whole numbers; the UI sends floats
     run = JOBS.start(cfg)
     return f"Started **{run.name}**."
 
@@ -148,21 +146,21 @@ def build(digits: dict) -> dict:
                 device = gr.Radio(["auto", "cpu", "cuda"], value="auto", label="Device")
             conditional = gr.Checkbox(True, label="Class-conditional (needed for Digits' digit picker)")
             with gr.Row():
-                steps = gr.Number(1500, label="Steps", precision=0, minimum=1, elem_id="train-steps")
-                batch = gr.Number(64, label="Batch size", precision=0, minimum=2)
+                steps = Number(1500, label="Steps", minimum=1, elem_id="train-steps")
+                batch = Number(64, label="Batch size", minimum=2)
             with gr.Accordion("Optimiser and more", open=False):
                 with gr.Row():
-                    lr_g = gr.Number(2e-4, label="G learning rate")
-                    lr_d = gr.Number(2e-4, label="D learning rate")
+                    lr_g = Number(2e-4, label="G learning rate")
+                    lr_d = Number(2e-4, label="D learning rate")
                 with gr.Row():
-                    beta1 = gr.Number(0.5, label="beta1")
-                    beta2 = gr.Number(0.999, label="beta2")
+                    beta1 = Number(0.5, label="beta1")
+                    beta2 = Number(0.999, label="beta2")
                 with gr.Row():
-                    d_steps = gr.Number(1, label="Critic steps per G step", precision=0)
-                    ema = gr.Number(0.999, label="EMA decay (0 = off)")
+                    d_steps = Number(1, label="Critic steps per G step")
+                    ema = Number(0.999, label="EMA decay (0 = off)")
                 with gr.Row():
-                    seed = gr.Number(0, label="Seed", precision=0)
-                    eval_every = gr.Number(500, label="Evaluate every N steps (0 = never)", precision=0)
+                    seed = Number(0, label="Seed")
+                    eval_every = Number(500, label="Evaluate every N steps (0 = never)")
             with gr.Row():
                 start_btn = gr.Button("Train", variant="primary", elem_id="train-start")
                 stop_btn = gr.Button("Stop", variant="stop", elem_id="train-stop")
