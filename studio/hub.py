@@ -42,13 +42,13 @@ def download_generator(repo_id: str) -> Path:
     try:
         for name in FILES:
             paths.append(Path(hf_hub_download(repo_id, name)))
+    except LocalEntryNotFoundError:  # before EntryNotFoundError: it is a subclass
+        raise ModelSourceError(f"Hub repo {repo_id} is not in the local cache and the Hub cannot be reached "
+                               "(offline, or HF_HUB_OFFLINE is set)") from None
     except (RepositoryNotFoundError, GatedRepoError, RevisionNotFoundError):
         raise ModelSourceError(f"Hub repo {repo_id} was not found (or it is private: log in with a token that can read it)") from None
     except EntryNotFoundError:
         raise ModelSourceError(f"Hub repo {repo_id} has no {FILES[len(paths)]}: it does not hold a GAN Art Studio generator") from None
-    except LocalEntryNotFoundError:
-        raise ModelSourceError(f"Hub repo {repo_id} is not in the local cache and the Hub cannot be reached "
-                               "(offline, or HF_HUB_OFFLINE is set)") from None
     except (HfHubHTTPError, OSError) as e:
         raise ModelSourceError(f"could not download {repo_id} from the Hub: {e}") from None
     return paths[0]

@@ -34,7 +34,7 @@ def test_stop_ends_early(stylizer):
         calls["n"] += 1
         return calls["n"] > 7
 
-    frames = list(stylizer(img(0), [img(1)], steps=500, max_size=48, every=5, should_stop=stop))
+    frames = list(stylizer(img(0), [img(1)], steps=500, max_size=64, every=5, should_stop=stop))
     assert frames[-1][1].get("stopped") and frames[-1][1]["step"] == 7
 
 

@@ -75,3 +75,33 @@ class UploadImage(gr.Image):
     if TYPE_CHECKING:
         from gradio.components import Timer
         from gradio.components.base import Component
+class Slider(gr.Slider):
+    """A slider whose value reaches the studio function unchecked: the studio's validators
+    (finite, in range, whole where needed) then answer bad API input with a message that
+    names the control, instead of Gradio failing on a string or NaN."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        return payload
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+    
+class Number(gr.Number):
+    """A number box handled like Slider above (no rounding or bounds in Gradio)."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        return payload
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+    
