@@ -101,6 +101,7 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-floor", action="store_true", help="skip the real-vs-real FID floor")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--write", action="store_true", help="store the figures as 'metrics' in the checkpoint's JSON")
     args = p.parse_args(argv)
     if not 10 <= args.n_per_class <= 10000:
         p.error("--n-per-class must be between 10 and 10000")
@@ -117,6 +118,13 @@ def main(argv=None) -> int:
     except (CheckpointError, DataError, ModelSourceError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if args.write:
+        from studio.checkpoints import atomic_write_bytes, config_path, read_config
+
+        config = read_config(args.generator)
+        config["metrics"] = {k: round(v, 5) if isinstance(v, float) else v for k, v in scores.items()}
+        config["metrics"]["evaluated"] = f"{args.n_per_class} samples per class, seed {args.seed}, MNIST test set"
+        atomic_write_bytes(config_path(args.generator), (json.dumps(config, indent=2) + "\n").encode())
     if args.json:
         print(json.dumps(scores, indent=2))
     else:

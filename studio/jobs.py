@@ -21,6 +21,17 @@ from studio import paths
 from studio.train import TrainConfig
 
 
+def _die_with_parent():
+    """In the child: ask Linux to send SIGTERM (a clean stop) if the app process dies, so no
+    training outlives the server that started it."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the job simply runs to its end
+
+
 class JobError(RuntimeError):
     """A job cannot be started or controlled; the message is meant for the user."""
 
@@ -96,7 +107,7 @@ class JobRunner:
             cmd = [sys.executable, "-m", "studio.train", *config_to_args(cfg), "--threads", str(threads)]
             self._log = open(run_dir / "train.log", "ab")
             self.proc = subprocess.Popen(cmd, cwd=paths.ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
+                                         start_new_session=True, preexec_fn=_die_with_parent)
             self.run_dir, self.config, self.started, self.stop_requested = run_dir, cfg, time.time(), False
             return run_dir
 

@@ -92,7 +92,7 @@ def load_model(spec):
     bare = spec[len("hf://"):] if spec.startswith("hf://") else spec
     if spec not in model_choices():
         if not REPO_ID.match(bare):
-            GENERATOR.error = (f"{spec[:80]!r} is neither a listed generator nor a Hub repo id (USER/NAME)")
+            GENERATOR.note_error(f"{spec[:80]!r} is neither a listed generator nor a Hub repo id (USER/NAME)")
             return GENERATOR.describe()
         spec = "hf://" + bare
     GENERATOR.load(spec)
@@ -103,19 +103,16 @@ def random_seed():
     return random.randint(0, MAX_SEED)
 
 
+def _slider_labels() -> list[str | None]:
+    """One label per slider for the loaded generator's directions; None where it has fewer."""
+    dirs = GENERATOR.studio.directions if GENERATOR.studio else []
+    return [f"{i + 1}. {dirs[i].label(i)}" if i < len(dirs) else None for i in range(NUM_SLIDERS)]
+
+
 def slider_updates():
-    """Labels and visibility of the direction sliders for the loaded generator."""
-    try:
-        dirs = GENERATOR.get().directions
-    except LookupError:
-        dirs = []
-    ups = []
-    for i in range(NUM_SLIDERS):
-        if i < len(dirs):
-            ups.append(gr.update(label=f"{i + 1}. {dirs[i].label(i)}", visible=True, value=0))
-        else:
-            ups.append(gr.update(visible=False, value=0))
-    return ups
+    """Relabel, show or hide the direction sliders after another generator is loaded."""
+    return [gr.update(label=lab, visible=True, value=0) if lab else gr.update(visible=False, value=0)
+            for lab in _slider_labels()]
 
 
 def build() -> dict:
@@ -137,8 +134,9 @@ def build() -> dict:
                 randomise = gr.Button("🎲 Randomise", size="sm")
             truncation = Slider(0, 1, value=1.0, step=0.01, label="Truncation (lower: cleaner, less varied)")
             with gr.Accordion("Latent directions (PCA of the generator, largest variance first)", open=True):
-                sliders = [Slider(-SLIDER_RANGE, SLIDER_RANGE, value=0, step=0.05, label=f"direction {i + 1}",
-                                     elem_id=f"dir-slider-{i}") for i in range(NUM_SLIDERS)]
+                sliders = [Slider(-SLIDER_RANGE, SLIDER_RANGE, value=0, step=0.05, label=lab or f"direction {i + 1}",
+                                  visible=lab is not None, elem_id=f"dir-slider-{i}")
+                           for i, lab in enumerate(_slider_labels())]
                 reset = gr.Button("Reset directions", size="sm")
         with gr.Column(scale=1, min_width=320):
             picture = gr.HTML(label="Digit", elem_id="digit-image", min_height=DISPLAY)

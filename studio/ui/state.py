@@ -1,7 +1,8 @@
-"""Server-side state shared by the tabs: which generator the Digits tab draws with.
+"""Server-side state shared by the tabs: the Digits generator, the style engine, the training job.
 
-Held per process (not per browser session) on purpose: the generator is read-only, and
-"Use in Digits" after training should change what every open page sees.
+Held per process (not per browser session) on purpose: the models are read-only, "Use in
+Digits" after training should change what every open page sees, and a reload must find
+the running job.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ class GeneratorSlot:
         with self._lock:
             self.studio, self.source, self.error = studio, str(spec or "shipped"), None
         return f"Loaded generator {self.source}"
+
+    def note_error(self, message: str) -> None:
+        with self._lock:
+            self.error = message
 
     def get(self) -> DigitStudio:
         studio = self.studio
