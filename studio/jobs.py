@@ -21,17 +21,6 @@ from studio import paths
 from studio.train import TrainConfig
 
 
-def _die_with_parent():
-    """In the child: ask Linux to send SIGTERM (a clean stop) if the app process dies, so no
-    training outlives the server that started it."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # not Linux: the job simply runs to its end
-
-
 class JobError(RuntimeError):
     """A job cannot be started or controlled; the message is meant for the user."""
 
@@ -103,11 +92,13 @@ class JobRunner:
             if threads is None:
                 # Leave a core for the UI on small machines: the app must stay responsive.
                 threads = max(1, (os.cpu_count() or 2) - 1)
-            env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": str(threads)}
+            # STUDIO_PARENT_PID: the trainer stops cleanly if the app that started it goes away.
+            env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": str(threads),
+                   "STUDIO_PARENT_PID": str(os.getpid())}
             cmd = [sys.executable, "-m", "studio.train", *config_to_args(cfg), "--threads", str(threads)]
             self._log = open(run_dir / "train.log", "ab")
             self.proc = subprocess.Popen(cmd, cwd=paths.ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                         start_new_session=True, preexec_fn=_die_with_parent)
+                                         start_new_session=True)
             self.run_dir, self.config, self.started, self.stop_requested = run_dir, cfg, time.time(), False
             return run_dir
 

@@ -440,6 +440,12 @@ def config_from_args(args) -> TrainConfig:
         log_every=args.log_every, resume=args.resume)
 
 
+def orphaned() -> bool:
+    """True once the app that launched this job (STUDIO_PARENT_PID) has exited."""
+    parent = os.environ.get("STUDIO_PARENT_PID")
+    return bool(parent) and os.getppid() != int(parent)
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     rank, world = int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
@@ -461,7 +467,7 @@ def main(argv=None) -> int:
         from tqdm import tqdm
 
         with tqdm(total=cfg.total_steps, disable=rank != 0, desc="train", unit="step", mininterval=1.0) as bar:
-            result = trainer.run(should_stop=stop.is_set, progress=bar)
+            result = trainer.run(should_stop=lambda: stop.is_set() or orphaned(), progress=bar)
     except (ConfigError, DataError, CheckpointError, TrainingDiverged) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
