@@ -49,12 +49,20 @@ class Evaluator:
             self._real = (f, p, y.numpy())
         return self._real
 
-    def fid_floor(self, n: int = 10000, seed: int = 0) -> float:
-        """FID between n random training images and the test set: what a perfect generator would score."""
+    def _train_features(self, n: int, seed: int) -> np.ndarray:
         x, _ = load_mnist(self.data_root, train=True)
         idx = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:n]
-        f, _ = self.embed(to_model_range(x[idx]))
-        return metrics.fid(f, self.real()[0])
+        return self.embed(to_model_range(x[idx]))[0]
+
+    def fid_floor(self, n: int = 10000, seed: int = 0) -> float:
+        """FID between n random training images and the test set: what a perfect generator would score."""
+        return metrics.fid(self._train_features(n, seed), self.real()[0])
+
+    def floor(self, n: int = 10000, seed: int = 0) -> dict:
+        """FID, precision and recall of real training images against the test set."""
+        f = self._train_features(n, seed)
+        p, r = metrics.precision_recall(self.real()[0], f)
+        return {"fid_floor": metrics.fid(f, self.real()[0]), "precision_floor": p, "recall_floor": r}
 
     def score_images(self, images: torch.Tensor, labels: torch.Tensor | None = None, full: bool = True) -> dict:
         """full=False skips precision/recall (a 10k x 10k distance matrix): for quick checks during training."""
@@ -71,7 +79,8 @@ class Evaluator:
 
 
 @torch.no_grad()
-def generate_balanced(generator: Generator, n_per_class: int, seed: int = 0, batch: int = 1000):
+def generate_balanced(generator: Generator, n_per_class: int, seed: int = 0, batch: int = 1000,
+                      truncation: float = 1.0):
     """n_per_class samples of every digit (or n_per_class*10 unconditional ones), seeded."""
     gen = torch.Generator().manual_seed(seed)
     n = n_per_class * NUM_CLASSES
@@ -80,15 +89,15 @@ def generate_balanced(generator: Generator, n_per_class: int, seed: int = 0, bat
     generator.eval()
     for i in range(0, n, batch):
         lab = labels[i:i + batch]
-        z = torch.randn(len(lab), generator.config.latent_dim, generator=gen)
+        z = torch.randn(len(lab), generator.config.latent_dim, generator=gen) * truncation
         y = one_hot(lab) if generator.config.num_classes else None
         images.append(generator(z, y))
     return torch.cat(images), labels
 
 
 def evaluate_generator(generator: Generator, evaluator: Evaluator, n_per_class: int = 1000, seed: int = 0,
-                       full: bool = True) -> dict:
-    images, labels = generate_balanced(generator, n_per_class, seed)
+                       full: bool = True, truncation: float = 1.0) -> dict:
+    images, labels = generate_balanced(generator, n_per_class, seed, truncation=truncation)
     return evaluator.score_images(images, labels if generator.config.num_classes else None, full)
 
 
@@ -99,21 +108,24 @@ def main(argv=None) -> int:
     p.add_argument("--data-root", help="MNIST root (default: $STUDIO_DATA_DIR or the cache)")
     p.add_argument("--n-per-class", type=int, default=1000)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--truncation", type=float, default=1.0, help="scale latents toward the mean, as studio.sample does")
     p.add_argument("--no-floor", action="store_true", help="skip the real-vs-real FID floor")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--write", action="store_true", help="store the figures as 'metrics' in the checkpoint's JSON")
     args = p.parse_args(argv)
     if not 10 <= args.n_per_class <= 10000:
         p.error("--n-per-class must be between 10 and 10000")
+    if not 0 < args.truncation <= 1:
+        p.error("--truncation must be above 0 and at most 1")
     from studio.models import load_generator_any, ModelSourceError
 
     try:
         t0 = time.time()
         generator, _ = load_generator_any(args.generator)
         ev = Evaluator(args.classifier, args.data_root)
-        scores = evaluate_generator(generator, ev, args.n_per_class, args.seed)
+        scores = evaluate_generator(generator, ev, args.n_per_class, args.seed, truncation=args.truncation)
         if not args.no_floor:
-            scores["fid_floor"] = ev.fid_floor()
+            scores.update(ev.floor())
         scores["seconds"] = round(time.time() - t0, 1)
     except (CheckpointError, DataError, ModelSourceError) as e:
         print(f"error: {e}", file=sys.stderr)
@@ -123,6 +135,7 @@ def main(argv=None) -> int:
 
         config = read_config(args.generator)
         config["metrics"] = {k: round(v, 5) if isinstance(v, float) else v for k, v in scores.items()}
+        config["metrics"]["truncation"] = args.truncation
         config["metrics"]["evaluated"] = f"{args.n_per_class} samples per class, seed {args.seed}, MNIST test set"
         atomic_write_bytes(config_path(args.generator), (json.dumps(config, indent=2) + "\n").encode())
     if args.json:

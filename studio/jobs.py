@@ -34,7 +34,8 @@ def config_to_args(cfg: TrainConfig) -> list[str]:
             "--aux-weight", repr(cfg.aux_weight), "--ema", repr(cfg.ema), "--seed", str(cfg.seed),
             "--device", cfg.device, "--sample-every", str(cfg.sample_every),
             "--checkpoint-every", str(cfg.checkpoint_every), "--eval-every", str(cfg.eval_every),
-            "--eval-per-class", str(cfg.eval_per_class), "--log-every", str(cfg.log_every)]
+            "--eval-per-class", str(cfg.eval_per_class), "--log-every", str(cfg.log_every),
+            "--lr-decay-from", str(cfg.lr_decay_from)]
     args += ["--epochs", repr(cfg.epochs)] if cfg.epochs is not None else ["--steps", str(cfg.steps)]
     if cfg.data_root:
         args += ["--data-root", str(cfg.data_root)]

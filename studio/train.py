@@ -74,6 +74,7 @@ class TrainConfig:
     checkpoint_every: int = 500
     eval_every: int = 0  # 0: no periodic evaluation
     eval_per_class: int = 100
+    lr_decay_from: int = 0  # from this step, learning rates fall linearly to 0 at the last step (0: constant)
     resume: bool = False
 
     def validate(self) -> "TrainConfig":
@@ -108,6 +109,8 @@ class TrainConfig:
         check(0 <= number("seed") < 2**63 and float(self.seed).is_integer(), "seed must be a whole number >= 0")
         for name in ("log_every", "sample_every", "checkpoint_every"):
             check(1 <= number(name) <= 10_000_000, f"{name} must be at least 1")
+        check(0 <= number("lr_decay_from") and float(self.lr_decay_from).is_integer(),
+              "lr-decay-from must be a whole number >= 0")
         check(0 <= number("eval_every") and float(self.eval_every).is_integer(), "evaluate-every must be a whole number >= 0")
         check(isinstance(self.out, str) and self.out.strip() != "", "an output folder is required")
         return self
@@ -254,9 +257,19 @@ class Trainer:
                 idx = perm[i:i + bs].to(images.device)
                 yield images[idx], labels[idx]
 
+    def _set_learning_rates(self) -> None:
+        cfg = self.cfg
+        scale = 1.0
+        if cfg.lr_decay_from and self.step >= cfg.lr_decay_from:
+            scale = max(0.0, (cfg.total_steps - self.step) / max(1, cfg.total_steps - cfg.lr_decay_from))
+        for opt, base in ((self.opt_g, cfg.lr_g), (self.opt_d, cfg.lr_d)):
+            for group in opt.param_groups:
+                group["lr"] = base * scale
+
     def train_step(self, batches) -> dict:
         cfg, dev = self.cfg, self.device
         cond = cfg.conditional
+        self._set_learning_rates()
         for _ in range(cfg.d_steps):
             real, labels = next(batches)
             n = real.shape[0]
@@ -423,6 +436,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint-every", type=int, default=d.checkpoint_every)
     p.add_argument("--eval-every", type=int, default=d.eval_every)
     p.add_argument("--eval-per-class", type=int, default=d.eval_per_class)
+    p.add_argument("--lr-decay-from", type=int, default=d.lr_decay_from,
+                   help="step from which learning rates fall linearly to 0 at the end (0: constant)")
     p.add_argument("--log-every", type=int, default=d.log_every)
     p.add_argument("--threads", type=int, help="CPU threads for torch (default: all cores)")
     p.add_argument("--resume", action="store_true", help="continue from --out/state.safetensors")
@@ -437,7 +452,7 @@ def config_from_args(args) -> TrainConfig:
         lr_d=args.lr_d, beta1=args.beta1, beta2=args.beta2, d_steps=args.d_steps, aux_weight=args.aux_weight,
         ema=args.ema, seed=args.seed, device=args.device, sample_every=args.sample_every,
         checkpoint_every=args.checkpoint_every, eval_every=args.eval_every, eval_per_class=args.eval_per_class,
-        log_every=args.log_every, resume=args.resume)
+        log_every=args.log_every, lr_decay_from=args.lr_decay_from, resume=args.resume)
 
 
 def orphaned() -> bool:
