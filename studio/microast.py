@@ -36,19 +36,19 @@ class ResBlock(nn.Module):
 
     def forward(self, x, w=None, b=None):
         if w is None:
-            return x + self.conv2(F.relu(self.conv1(x)))
+            return x + self.conv2(F.relu_(self.conv1(x)))
         # modulated form: per-channel weight and bias predicted from the painting
-        r = F.relu(w * self.conv1(x) + b * x)
-        return x + (w * self.conv2(r) + b * r)
+        r = F.relu_(torch.addcmul(b * x, w, self.conv1(x)))
+        return torch.addcmul(b * r, w, self.conv2(r)).add_(x)
 
 
 class Encoder(nn.Module):
     def __init__(self):
         super().__init__()
         self.enc1 = nn.Sequential(
-            Conv(9, 3, 16), nn.ReLU(),
-            Conv(3, 16, 32, 2, groups=16), nn.ReLU(), Conv(1, 32, 32), nn.ReLU(),
-            Conv(3, 32, 64, 2, groups=32), nn.ReLU(), Conv(1, 64, 64), nn.ReLU(),
+            Conv(9, 3, 16), nn.ReLU(inplace=True),
+            Conv(3, 16, 32, 2, groups=16), nn.ReLU(inplace=True), Conv(1, 32, 32), nn.ReLU(inplace=True),
+            Conv(3, 32, 64, 2, groups=32), nn.ReLU(inplace=True), Conv(1, 64, 64), nn.ReLU(inplace=True),
             ResBlock(),
         )
         self.enc2 = nn.Sequential(ResBlock())
@@ -75,8 +75,8 @@ class Decoder(nn.Module):
         self.dec2 = ResBlock()
         up = dict(scale_factor=2, mode="bilinear", align_corners=False)
         self.dec3 = nn.Sequential(
-            nn.Upsample(**up), Conv(3, 64, 32, groups=32), nn.ReLU(), Conv(1, 32, 32), nn.ReLU(),
-            nn.Upsample(**up), Conv(3, 32, 16, groups=16), nn.ReLU(), Conv(1, 16, 16), nn.ReLU(),
+            nn.Upsample(**up), Conv(3, 64, 32, groups=32), nn.ReLU(inplace=True), Conv(1, 32, 32), nn.ReLU(inplace=True),
+            nn.Upsample(**up), Conv(3, 32, 16, groups=16), nn.ReLU(inplace=True), Conv(1, 16, 16), nn.ReLU(inplace=True),
             Conv(9, 16, 3),
         )
 
