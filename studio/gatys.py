@@ -29,19 +29,29 @@ class VGGUnavailable(RuntimeError):
     """The pretrained VGG-19 weights are not cached and cannot be downloaded."""
 
 
-def load_vgg19_features(allow_download: bool = True, progress: bool = True) -> nn.Module:
-    """torchvision's ImageNet VGG-19 convolutional part, cut after the last layer we use."""
-    from torchvision.models import VGG19_Weights, vgg19
+def _vgg_file():
+    from torchvision.models import VGG19_Weights
 
-    weights = VGG19_Weights.IMAGENET1K_V1
     from studio import paths
 
-    model_dir = paths.cache_dir() / "torch"
-    cached = model_dir / weights.url.rsplit("/", 1)[-1]
+    url = VGG19_Weights.IMAGENET1K_V1.url
+    return url, paths.cache_dir() / "torch" / url.rsplit("/", 1)[-1]
+
+
+def vgg_cached() -> bool:
+    return _vgg_file()[1].exists()
+
+
+def load_vgg19_features(allow_download: bool = True, progress: bool = True) -> nn.Module:
+    """torchvision's ImageNet VGG-19 convolutional part, cut after the last layer we use."""
+    from torchvision.models import vgg19
+
+    url, cached = _vgg_file()
+    model_dir = cached.parent
     if not cached.exists() and not allow_download:
         raise VGGUnavailable(f"VGG-19 weights are not cached at {cached} and downloads are off")
     try:
-        state = torch.hub.load_state_dict_from_url(weights.url, model_dir=str(model_dir), progress=progress,
+        state = torch.hub.load_state_dict_from_url(url, model_dir=str(model_dir), progress=progress,
                                                    check_hash=True, weights_only=True)
     except (OSError, RuntimeError) as e:
         raise VGGUnavailable(f"VGG-19 weights are unavailable ({VGG_DOWNLOAD_MB} MB download failed: {e}); the classic "

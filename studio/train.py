@@ -486,6 +486,9 @@ def main(argv=None) -> int:
     except (ConfigError, DataError, CheckpointError, TrainingDiverged) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except OSError as e:  # full or read-only disk: the previous checkpoint is still intact
+        print(f"error: could not write to {args.out}: {e}", file=sys.stderr)
+        return 2
     print(json.dumps({**result, "rank": rank, "world_size": world}))
     if world > 1:
         import torch.distributed as dist

@@ -73,3 +73,27 @@ def test_nan_weights_rejected(tmp_path):
     path = save_generator(tmp_path / "g.safetensors", g)
     with pytest.raises(CheckpointError, match="NaN"):
         load_generator(path)
+
+
+def test_failed_write_keeps_previous_checkpoint(tmp_path, tiny_generator, monkeypatch):
+    """A full disk (or any write error) mid-save leaves the last good checkpoint and no temp files."""
+    import os
+
+    from studio import checkpoints
+
+    path = save_generator(tmp_path / "g.safetensors", tiny_generator)
+    good = path.read_bytes()
+    real_fsync = os.fsync
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(checkpoints.os, "fsync", disk_full)
+    with torch.no_grad():
+        tiny_generator.fc.bias.add_(1.0)
+    with pytest.raises(OSError, match="No space"):
+        save_generator(path, tiny_generator)
+    monkeypatch.setattr(checkpoints.os, "fsync", real_fsync)
+    assert path.read_bytes() == good
+    assert not list(tmp_path.glob(".*.tmp"))
+    load_generator(path)

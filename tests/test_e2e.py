@@ -18,3 +18,20 @@ def test_digit_to_art(app_url, page, paintings):
     result = page.locator("#style-result img")
     result.wait_for(timeout=60000)
     assert result.get_attribute("src")
+
+
+@pytest.mark.browser
+def test_browser_leaving_mid_stylisation(app_url, browser, photos, paintings):
+    """Close the page while a large stylisation runs: the server keeps serving everyone else."""
+    from gradio_client import Client
+
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(app_url)
+    page.get_by_role("tab", name="Style").click()
+    page.locator("#style-photo input[type=file]").set_input_files(str(photos[1]))
+    page.locator("#style-painting-1 input[type=file]").set_input_files(str(paintings[1]))
+    page.wait_for_timeout(300)
+    ctx.close()  # gone mid-request
+    html = Client(app_url, verbose=False).predict("4", "none", 0.5, 3, 1.0, *[0.0] * 8, api_name="/digit")
+    assert html.startswith("<img")

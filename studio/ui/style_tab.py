@@ -73,6 +73,11 @@ def classic(photo, p1, p2, p3, w1, w2, w3, steps, size, style_weight, preserve, 
     if photo is None or p1 is None:
         raise gr.Error("upload a photo and at least one painting first")
     paintings = [(p, w) for p, w in ((p1, w1), (p2, w2), (p3, w3)) if p is not None]
+    from studio.gatys import VGG_DOWNLOAD_MB, vgg_cached
+
+    if not vgg_cached():
+        yield None, pd.DataFrame([{"step": 0, "loss": 0.0}]), (
+            f"Downloading VGG-19 weights ({VGG_DOWNLOAD_MB} MB, first use only)…"), run_state
     stylizer = _classic_setup()
     rows = []
     try:
