@@ -13,8 +13,10 @@ def test_train_stop_and_use_in_digits(app_url, page, mnist_available):
     page.locator("#train-start").click()
     page.wait_for_function("() => document.querySelector('#train-status').innerText.includes('running')",
                            timeout=60000)
-    # the loss curve and a sample grid appear while it trains
-    page.locator("#train-loss-plot canvas, #train-loss-plot svg").first.wait_for(timeout=120000)
+    # progress, the loss curve and a sample grid appear while it trains
+    page.wait_for_function("() => document.querySelector('#train-status').innerText.includes('images/s')",
+                           timeout=120000)
+    page.locator("#train-loss-plot canvas, #train-loss-plot svg").first.wait_for(timeout=60000)
     page.locator("#train-grid img").wait_for(timeout=180000)
     # a second start is refused while it runs
     page.locator("#train-start").click()

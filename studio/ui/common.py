@@ -65,11 +65,7 @@ class UploadImage(gr.Image):
     rather than Gradio failing inside its preprocessing."""
 
     is_template = True  # render with the stock Image component in the browser
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("type", "filepath")
-        kwargs.setdefault("sources", ["upload", "clipboard"])
-        super().__init__(*args, **kwargs)
+    # No __init__ override: Gradio builds the component's browser config from __init__'s signature.
 
     def preprocess(self, payload):
         if payload is None:
@@ -97,3 +93,7 @@ class Number(gr.Number):
 
     def preprocess(self, payload):
         return payload
+
+
+def upload_image(label: str, **kwargs) -> UploadImage:
+    return UploadImage(label=label, type="filepath", sources=["upload", "clipboard"], **kwargs)

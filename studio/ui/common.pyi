@@ -58,11 +58,7 @@ class UploadImage(gr.Image):
     rather than Gradio failing inside its preprocessing."""
 
     is_template = True  # render with the stock Image component in the browser
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("type", "filepath")
-        kwargs.setdefault("sources", ["upload", "clipboard"])
-        super().__init__(*args, **kwargs)
+    # No __init__ override: Gradio builds the component's browser config from __init__'s signature.
 
     def preprocess(self, payload):
         if payload is None:

@@ -131,7 +131,7 @@ def build() -> dict:
                 blend = Slider(0, 1, value=0.5, step=0.01, label="Blend", elem_id="blend-slider")
             with gr.Row():
                 seed = Number(value=42, label="Seed", minimum=0, maximum=MAX_SEED, elem_id="seed")
-                randomise = gr.Button("🎲 Randomise", size="sm")
+                randomise = gr.Button("Randomise", size="sm")
             truncation = Slider(0, 1, value=1.0, step=0.01, label="Truncation (lower: cleaner, less varied)")
             with gr.Accordion("Latent directions (PCA of the generator, largest variance first)", open=True):
                 sliders = [Slider(-SLIDER_RANGE, SLIDER_RANGE, value=0, step=0.05, label=lab or f"direction {i + 1}",
@@ -142,7 +142,7 @@ def build() -> dict:
             picture = gr.HTML(label="Digit", elem_id="digit-image", min_height=DISPLAY)
             with gr.Row():
                 png_btn = gr.Button("Export PNG (280 px)")
-                send_to_style = gr.Button("🎨 Send to Style", elem_id="send-to-style")
+                send_to_style = gr.Button("Send to Style", elem_id="send-to-style")
             png_file = gr.File(label="PNG", visible=True, height=60)
             with gr.Accordion("Interpolate between two seeds", open=False):
                 with gr.Row():

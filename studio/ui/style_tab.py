@@ -10,7 +10,7 @@ import numpy as np
 from studio import paths
 from studio.imageio import ImageInputError
 from studio.stylize import MAX_OUTPUT
-from studio.ui.common import Number, Slider, UploadImage, gpu, user_errors
+from studio.ui.common import Number, Slider, gpu, upload_image, user_errors
 from studio.ui.state import STYLIZER
 
 
@@ -40,6 +40,13 @@ def stylize(photo, p1, p2, p3, w1, w2, w3, strength, preserve, size, mask):
         raise ImageInputError("upload a painting to take the style from")
     return STYLIZER.get()(photo, [p for p, _ in paintings], [w for _, w in paintings], strength, bool(preserve),
                           size, _mask_from_editor(mask))
+
+
+def stylize_live(photo, p1, p2, p3, *rest):
+    """UI path: until a photo and a painting are both there, there is nothing to say."""
+    if photo is None or (p1 is None and p2 is None and p3 is None):
+        return gr.skip()
+    return stylize(photo, p1, p2, p3, *rest)
 
 
 def _photo_to_editor(photo):
@@ -102,11 +109,11 @@ def stop_classic(run_state):
 def build() -> dict:
     with gr.Row():
         with gr.Column(scale=1, min_width=360):
-            photo = UploadImage(label="Photo", elem_id="style-photo", height=260)
+            photo = upload_image("Photo", elem_id="style-photo", height=260)
             with gr.Row():
-                p1 = UploadImage(label="Painting", elem_id="style-painting-1", height=180)
-                p2 = UploadImage(label="Painting 2 (optional)", elem_id="style-painting-2", height=180)
-                p3 = UploadImage(label="Painting 3 (optional)", elem_id="style-painting-3", height=180)
+                p1 = upload_image("Painting", elem_id="style-painting-1", height=180)
+                p2 = upload_image("Painting 2 (optional)", elem_id="style-painting-2", height=180)
+                p3 = upload_image("Painting 3 (optional)", elem_id="style-painting-3", height=180)
             with gr.Row():
                 w1 = Slider(0, 1, 1, step=0.05, label="Weight 1")
                 w2 = Slider(0, 1, 1, step=0.05, label="Weight 2")
@@ -121,9 +128,9 @@ def build() -> dict:
                 preserve = gr.Checkbox(label="Keep the photo's colours")
                 size = Slider(256, MAX_OUTPUT, 768, step=64, label="Output size (long side, px)")
     with gr.Accordion("Limit the style to a region (paint a mask over the photo)", open=False):
-        mask = gr.ImageEditor(label="Paint where the style should go", type="pil", layers=False,
+        mask = gr.ImageEditor(label="Paint where the style should go", type="pil",
                               brush=gr.Brush(colors=["#ff3366"], default_size=30), eraser=gr.Eraser(),
-                              sources=[], elem_id="style-mask")
+                              sources=["upload"], elem_id="style-mask")
     with gr.Accordion("Classic method: Gatys et al. optimisation (slow, highest quality)", open=False):
         gr.Markdown("Optimises the pixels against VGG-19 features: content loss plus Gram-matrix style loss and a "
                     "smoothness term. Uses the photo and paintings above. Downloads VGG-19 (548 MB) on first use.")
@@ -146,7 +153,7 @@ def build() -> dict:
 
     inputs = [photo, p1, p2, p3, w1, w2, w3, strength, preserve, size, mask]
     # One job at a time per session; always_last collapses a burst of slider moves into the latest.
-    go = dict(fn=stylize, inputs=inputs, outputs=result, trigger_mode="always_last", concurrency_limit=2,
+    go = dict(fn=stylize_live, inputs=inputs, outputs=result, trigger_mode="always_last", concurrency_limit=2,
               concurrency_id="stylize", show_progress="minimal")
     strength.input(api_name=False, **go)
     for c in (w1, w2, w3, size):
@@ -157,7 +164,7 @@ def build() -> dict:
     photo.change(_photo_to_editor, photo, mask, queue=False, api_name=False)
     mask.input(api_name=False, **go)
     api_btn = gr.Button(visible=False)
-    api_btn.click(api_name="stylize", **go)
+    api_btn.click(api_name="stylize", **{**go, "fn": stylize})
     run_btn.click(classic, [photo, p1, p2, p3, w1, w2, w3, steps, csize, sweight, preserve, run_state],
                   [classic_img, loss_plot, classic_status, run_state], api_name="classic", concurrency_limit=1,
                   concurrency_id="classic")

@@ -89,7 +89,7 @@ def refresh():
         text += f"\n\n⚠️ {st['error']}"
     grids = samples(Path(st["run_dir"]))
     latest = str(grids[-1]) if grids else None
-    browse = gr.update(maximum=max(len(grids), 1), value=len(grids), visible=len(grids) > 1)
+    browse = gr.update(maximum=max(len(grids), 2), value=max(len(grids), 1), visible=len(grids) > 1)
     return text, loss, dvals, evals, latest, browse
 
 
@@ -185,7 +185,7 @@ def build(digits: dict) -> dict:
                 grid = gr.Image(label="Samples from fixed noise (row = digit)", interactive=False, height=320,
                                 elem_id="train-grid")
                 eval_plot = gr.LinePlot(EMPTY, x="step", y="value", color="series", title="Evaluation", height=260)
-            grid_index = gr.Slider(1, 1, 1, step=1, label="Browse sample grids over time", visible=False)
+            grid_index = gr.Slider(1, 2, 1, step=1, label="Browse sample grids over time", visible=False)
     timer = gr.Timer(1.0)
     timer.tick(refresh, None, [status, loss_plot, d_plot, eval_plot, grid, grid_index], api_name=False,
                queue=False, show_progress="hidden")
