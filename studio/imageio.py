@@ -55,7 +55,7 @@ def open_image(source, what: str = "image") -> Image.Image:
             if isinstance(e, UnidentifiedImageError):
                 raise ImageInputError(f"the {what} is not an image format this app can read (PNG, JPEG, WebP, GIF, "
                                       "BMP, TIFF)") from None
-            raise ImageInputError(f"the {what} is too large to process (limit {MAX_PIXELS:,} pixels)") from None
+            raise ImageInputError(f"the {what} is too large to process: over the limit of {MAX_PIXELS:,} pixels") from None
         except (OSError, SyntaxError, ValueError) as e:
             raise ImageInputError(f"the {what} is damaged or truncated and cannot be decoded ({e})") from None
     return to_rgb(img)

@@ -9,7 +9,7 @@ def test_digit_to_art(app_url, page, paintings):
     page.goto(app_url)
     img = page.locator("#digit-image img")
     img.wait_for(timeout=60000)
-    page.get_by_label("8").check()
+    page.locator("#digit-picker").get_by_label("8", exact=True).check()
     page.wait_for_timeout(500)
     page.locator("#send-to-style").click()
     # the Style tab opens with the digit as the photo

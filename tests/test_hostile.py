@@ -45,7 +45,7 @@ REFUSED = {
     "truncated.png": (png(photo(256, 256))[:300], "damaged or truncated"),
     "bomb.png": (png(Image.new("1", (30000, 30000))), "over the limit"),
     "huge_dims.png": (png(Image.new("1", (12000, 6000))), "over the limit"),
-    "zero_size.png": (zero_width_png(), "damaged or truncated"),
+    "zero_size.png": (zero_width_png(), "not an image format"),
     "one_pixel.png": (png(Image.new("RGB", (1, 1))), "at least 16"),
     "thin.png": (png(Image.new("RGB", (2000, 8))), "at least 16"),
 }
@@ -113,7 +113,8 @@ def test_awkward_but_valid_uploads(client, tmp_path, paintings, name):
     assert out.size == size
 
 
-@pytest.mark.parametrize("value", [float("nan"), float("inf"), -1e30, -1, "1e999", "9" * 5000])
+# JSON cannot carry NaN or infinity as numbers, so API callers send them as text
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", -1e30, -1, "1e999", "9" * 5000])
 def test_numeric_fields(client, value):
     with pytest.raises(Exception) as err:
         client.predict("2", "none", 0.5, value, 1.0, *[0.0] * 8, api_name="/digit")

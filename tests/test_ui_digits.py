@@ -15,8 +15,8 @@ def digit(client, **changes):
     args = list(DEFAULTS)
     names = ["digit", "blend_to", "blend", "seed", "truncation"]
     for k, v in changes.items():
-        if k.startswith("s"):
-            args[5 + int(k[1:])] = v
+        if k.startswith("dir"):
+            args[5 + int(k[3:])] = v
         else:
             args[names.index(k)] = v
     return client.predict(*args, api_name="/digit")
@@ -26,15 +26,15 @@ def test_api_returns_an_image(client):
     html = digit(client)
     assert html.startswith('<img src="data:image/png;base64,')
     assert digit(client) == html  # deterministic
-    assert digit(client, s0=2.0) != html
+    assert digit(client, dir0=2.0) != html
     assert digit(client, seed=43) != html
 
 
 @pytest.mark.parametrize("changes, message", [
     (dict(seed=-5), "seed must be between"),
-    (dict(digit="12"), "digit must be between"),
+    (dict(digit="12"), "not in the list of choices"),
     (dict(truncation=7), "truncation must be between"),
-    (dict(s0=1e9), "must be between"),
+    (dict(dir0=1e9), "must be between"),
     (dict(seed="NaN"), "finite"),
     (dict(blend="lots", blend_to="8"), "blend must be a number"),
 ])
@@ -71,7 +71,7 @@ def test_dragging_a_slider_changes_the_digit(app_url, page):
     assert img.get_attribute("src") != before
     # and picking another digit redraws it too
     after_drag = img.get_attribute("src")
-    page.get_by_label("7").check()
+    page.locator("#digit-picker").get_by_label("7", exact=True).check()
     page.wait_for_function("b => document.querySelector('#digit-image img').src !== b", arg=after_drag, timeout=15000)
 
 

@@ -10,6 +10,9 @@ import gradio as gr
 from PIL import Image
 
 from studio.checkpoints import CheckpointError
+from studio.data import DataError
+from studio.jobs import JobError
+from studio.weights import WeightsError
 from studio.digits import InputError
 from studio.images import png_bytes
 from studio.models import ModelSourceError
@@ -24,7 +27,8 @@ except ImportError:
     def gpu(fn=None, **_):
         return fn if fn is not None else (lambda f: f)
 
-USER_ERRORS = (InputError, CheckpointError, ModelSourceError, LookupError, ValueError)
+USER_ERRORS = (InputError, CheckpointError, ModelSourceError, LookupError, ValueError, JobError, WeightsError,
+               DataError)
 
 
 def user_errors(fn):

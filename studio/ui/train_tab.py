@@ -12,7 +12,7 @@ from studio.train import LOSSES, TrainConfig
 from studio.ui.common import Number, user_errors
 from studio.ui.state import GENERATOR, JOBS
 
-EMPTY = pd.DataFrame({"step": [], "value": [], "series": []})
+EMPTY = None  # no data yet: an empty frame would make the plots infer a numeric colour scale
 
 
 def _num(name, v):
@@ -64,7 +64,7 @@ def _curves(metrics):
              for k, label in (("d_real", "D(x)"), ("d_fake", "D(G(z))")) if k in m]
     erows = [{"step": m["step"], "value": m["class_accuracy"], "series": "class accuracy"} for m in metrics
              if m.get("kind") == "eval" and "class_accuracy" in m]
-    frame = lambda r: pd.DataFrame(r) if r else EMPTY  # noqa: E731
+    frame = lambda r: pd.DataFrame(r) if r else None  # noqa: E731
     return frame(rows), frame(drows), frame(erows)
 
 
@@ -190,11 +190,12 @@ def build(digits: dict) -> dict:
     timer.tick(refresh, None, [status, loss_plot, d_plot, eval_plot, grid, grid_index], api_name=False,
                queue=False, show_progress="hidden")
     start_btn.click(start, [loss, conditional, steps, batch, lr_g, lr_d, beta1, beta2, d_steps, ema, seed, device,
-                            eval_every], message, api_name="train_start", queue=False)
-    stop_btn.click(stop, None, message, api_name="train_stop", queue=False)
-    resume_btn.click(resume, None, message, api_name="train_resume", queue=False)
+                            eval_every], message, api_name="train_start")
+    # Queued (not queue=False) so refusals show their message as a notification.
+    stop_btn.click(stop, None, message, api_name="train_stop")
+    resume_btn.click(resume, None, message, api_name="train_resume")
     grid_index.release(browse_grid, grid_index, grid, api_name=False, queue=False)
-    use_btn.click(use_in_digits, None, message, api_name="train_use", queue=False).then(
+    use_btn.click(use_in_digits, None, message, api_name="train_use").then(
         GENERATOR.describe, None, digits["status"], api_name=False, queue=False).then(
         digits["slider_updates"], None, digits["sliders"], api_name=False, queue=False).then(
         digits["render"], digits["inputs"], digits["picture"], api_name=False, queue=False)
