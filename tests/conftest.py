@@ -106,3 +106,13 @@ def photos():
 @pytest.fixture(scope="session")
 def paintings():
     return sorted((IMAGES / "style").glob("*.jpg"))
+
+
+def drag_slider(page, selector: str, start: float, end: float, steps: int = 8) -> None:
+    """Drag a Gradio slider's range input with the mouse, from one fraction of its track to another."""
+    box = page.locator(f"{selector} input[type=range]").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * start, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * end, y, steps=steps)
+    page.mouse.up()

@@ -3,6 +3,8 @@
 import pytest
 from gradio_client import Client
 
+from conftest import drag_slider
+
 DEFAULTS = ["3", "none", 0.5, 42, 1.0] + [0.0] * 8
 
 
@@ -59,13 +61,7 @@ def test_dragging_a_slider_changes_the_digit(app_url, page):
     img = page.locator("#digit-image img")
     img.wait_for(timeout=60000)
     before = img.get_attribute("src")
-    track = page.locator("#dir-slider-0 input[type=range]")
-    box = track.bounding_box()
-    y = box["y"] + box["height"] / 2
-    page.mouse.move(box["x"] + box["width"] / 2, y)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] * 0.9, y, steps=8)
-    page.mouse.up()
+    drag_slider(page, "#dir-slider-0", 0.5, 0.9)
     page.wait_for_function("before => document.querySelector('#digit-image img').src !== before", arg=before,
                            timeout=15000)
     assert img.get_attribute("src") != before

@@ -3,6 +3,8 @@
 import pytest
 from gradio_client import Client, handle_file
 
+from conftest import drag_slider
+
 
 @pytest.fixture(scope="module")
 def client(app_url):
@@ -43,12 +45,6 @@ def test_upload_stylize_and_move_strength(app_url, page, photos, paintings):
     result = page.locator("#style-result img")
     result.wait_for(timeout=60000)
     first = result.get_attribute("src")
-    slider = page.locator("#style-strength input[type=range]")
-    box = slider.bounding_box()
-    y = box["y"] + box["height"] / 2
-    page.mouse.move(box["x"] + box["width"] - 2, y)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] * 0.3, y, steps=5)
-    page.mouse.up()
+    drag_slider(page, "#style-strength", 0.99, 0.3, steps=5)
     page.wait_for_function("f => { const i = document.querySelector('#style-result img'); return i && i.src !== f; }",
                            arg=first, timeout=60000)
