@@ -16,6 +16,7 @@ from studio.weights import WeightsError
 from studio.digits import InputError
 from studio.images import png_bytes
 from studio.models import ModelSourceError
+from studio.style_worker import StyleWorkerError
 
 log = logging.getLogger("studio.ui")
 
@@ -28,7 +29,27 @@ except ImportError:
         return fn if fn is not None else (lambda f: f)
 
 USER_ERRORS = (InputError, CheckpointError, ModelSourceError, LookupError, ValueError, JobError, WeightsError,
-               DataError)
+               DataError, StyleWorkerError)
+
+
+def one_thread(fn):
+    """Run fn with one torch thread. The digit generator is tiny: a second thread only adds
+    hand-over cost and takes a core from other visitors (bench/load.py: 14 instead of 21 ms of
+    server CPU per slider move). Under OpenMP the setting belongs to the calling thread, so
+    handlers running at the same time keep theirs."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        import torch
+
+        before = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            torch.set_num_threads(before)
+
+    return wrapper
 
 
 def user_errors(fn):

@@ -12,7 +12,7 @@ import gradio as gr
 
 from studio.digits import MAX_SEED, SLIDER_RANGE
 from studio.images import gif_bytes, png_bytes, strip, upscale
-from studio.ui.common import Number, Slider, img_html, user_errors
+from studio.ui.common import Number, Slider, img_html, one_thread, user_errors
 from studio.ui.state import GENERATOR
 
 NUM_SLIDERS = 8
@@ -44,6 +44,7 @@ def _controls(digit, blend_to, blend, seed, truncation, sliders):
 
 
 @user_errors
+@one_thread
 def render(digit, blend_to, blend, seed, truncation, *sliders):
     img = GENERATOR.get().image(**_controls(digit, blend_to, blend, seed, truncation, sliders))
     return img_html(img, DISPLAY, f"generated digit {digit}")

@@ -64,7 +64,8 @@ GENERATOR = GeneratorSlot()
 
 
 class StylizerSlot:
-    """The fast style engine, loaded on first use (a 1.9 MB download on a fresh machine)."""
+    """The fast style engine, started on first use in its own lower-priority process
+    (studio.style_worker); the weights are a 1.9 MB download on a fresh machine."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -72,15 +73,15 @@ class StylizerSlot:
         self.error: str | None = None
 
     def get(self):
-        from studio.stylize import FastStylizer
+        from studio.style_worker import StyleWorker, StyleWorkerError
         from studio.weights import WeightsError
 
         with self._lock:
             if self.stylizer is None:
                 try:
-                    self.stylizer = FastStylizer.load()
+                    self.stylizer = StyleWorker()
                     self.error = None
-                except WeightsError as e:
+                except (WeightsError, StyleWorkerError) as e:
                     self.error = str(e)
                     raise LookupError(f"The style engine is unavailable: {e}") from None
             return self.stylizer
