@@ -147,3 +147,22 @@ def test_cli_bad_input(tmp_path, paintings):
     r = subprocess.run([sys.executable, "-m", "studio.stylize", str(bad), str(paintings[0]), "-o",
                         str(tmp_path / "o.png")], capture_output=True, text=True, timeout=300)
     assert r.returncode == 2 and "not an image" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_files_are_read_once_per_upload(fast_stylizer, photos, paintings, monkeypatch, tmp_path):
+    """A strength-slider move sends the same upload paths again; they are not decoded again."""
+    import studio.stylize as stylize_module
+
+    opened = []
+    real_open = stylize_module.open_image
+    monkeypatch.setattr(stylize_module, "open_image", lambda src, what="image": opened.append(what) or real_open(src, what))
+    photo, painting = tmp_path / "photo.png", tmp_path / "painting.png"
+    open_image(photos[2]).resize((120, 90)).save(photo)
+    open_image(paintings[2]).resize((90, 90)).save(painting)
+    first = fast_stylizer(str(photo), [str(painting)], strength=0.4, max_size=128)
+    again = fast_stylizer(str(photo), [str(painting)], strength=0.8, max_size=128)
+    assert opened == ["photo", "painting 1"]
+    assert first.size == again.size == (120, 90) and first.tobytes() != again.tobytes()
+    open_image(photos[3]).resize((120, 90)).save(photo)  # a new file at the same path is read again
+    fast_stylizer(str(photo), [str(painting)], strength=0.8, max_size=128)
+    assert opened.count("photo") == 2
