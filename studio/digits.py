@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import torch
@@ -15,35 +14,12 @@ from PIL import Image
 
 from studio.directions import find_directions
 from studio.images import tile, to_pil
+from studio.inputs import InputError, check_number  # noqa: F401 - InputError is part of this API
 from studio.models import load_generator_any
 from studio.networks import Generator, NUM_CLASSES
 
 MAX_SEED = 2**31 - 1
 SLIDER_RANGE = 3.0  # slider values are in standard deviations of the latent prior
-
-
-class InputError(ValueError):
-    """A user-supplied value is invalid; the message is meant for the user."""
-
-
-def check_number(name: str, value, lo: float, hi: float, integer: bool = False) -> float | int:
-    """Validate one numeric input from a slider, a text box or the API."""
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            raise InputError(f"{name} must be a number, got {value!r}") from None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(f"{name} must be a number, got {type(value).__name__}")
-    if not math.isfinite(value):
-        raise InputError(f"{name} must be a finite number, got {value}")
-    if not lo <= value <= hi:
-        raise InputError(f"{name} must be between {lo:g} and {hi:g}, got {value:g}")
-    if integer:
-        if float(value) != int(value):
-            raise InputError(f"{name} must be a whole number, got {value:g}")
-        return int(value)
-    return float(value)
 
 
 @dataclass

@@ -16,7 +16,8 @@ from PIL import Image
 
 from studio.imageio import ImageInputError, open_image
 from studio.style_math import gram_matrix
-from studio.stylize import check_range, check_weights, fit, preserve_colors, to_image, to_tensor
+from studio.inputs import check_number
+from studio.stylize import check_weights, fit, preserve_colors, to_image, to_tensor
 
 STYLE_LAYERS = (1, 6, 11, 20, 29)  # relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 in vgg19.features
 CONTENT_LAYER = 22  # relu4_2
@@ -89,11 +90,11 @@ class ClassicStylizer:
         if not 1 <= len(paintings) <= 3:
             raise ImageInputError("give one to three paintings")
         weights = check_weights(style_weights, len(paintings))
-        steps = int(check_range("steps", steps, 1, 5000))
-        max_size = int(check_range("size", max_size, 64, 2048))
+        steps = int(check_number("steps", steps, 1, 5000))
+        max_size = int(check_number("size", max_size, 64, 2048))
         for name, v in (("content weight", content_weight), ("style weight", style_weight), ("TV weight", tv_weight),
                         ("learning rate", lr)):
-            check_range(name, v, 0, 1e12)
+            check_number(name, v, 0, 1e12)
 
         # On a GPU (including a ZeroGPU Space inside spaces.GPU) optimise there.
         dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")

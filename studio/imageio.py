@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from studio.inputs import InputError
+
 MAX_PIXELS = 50_000_000  # e.g. 8660 x 5773; enough for 8K photos, far below a decompression bomb
 MIN_SIDE = 16
 
@@ -23,7 +25,7 @@ MIN_SIDE = 16
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
-class ImageInputError(ValueError):
+class ImageInputError(InputError):
     """An image cannot be used; the message is meant for the person who supplied it."""
 
 

@@ -28,6 +28,7 @@ from PIL import Image
 
 from studio.allocator import reuse_freed_memory
 from studio.imageio import ImageInputError, open_image
+from studio.inputs import InputError, check_number
 from studio.microast import MicroAST, StyleCode
 
 MAX_OUTPUT = 4096
@@ -144,8 +145,8 @@ class FastStylizer:
         if len(paintings) > 3:
             raise ImageInputError("blend at most three paintings")
         weights = check_weights(weights, len(paintings))
-        strength = check_range("strength", strength, 0.0, 1.0)
-        max_size = int(check_range("output size", max_size, 64, MAX_OUTPUT))
+        strength = check_number("strength", strength, 0.0, 1.0)
+        max_size = int(check_number("output size", max_size, 64, MAX_OUTPUT))
         photo, photo_key = self._open(photo, "photo", max_size)
         codes = [self.style_code(self._open(p, f"painting {i + 1}", STYLE_SIZE)[0]) for i, p in enumerate(paintings)]
         code = codes[0] if len(codes) == 1 else StyleCode.mix(codes, weights)
@@ -222,20 +223,10 @@ class FastStylizer:
         return cached[1], cached[2]
 
 
-def check_range(name: str, value, lo: float, hi: float) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ImageInputError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(v) or not lo <= v <= hi:
-        raise ImageInputError(f"{name} must be between {lo:g} and {hi:g}, got {value!r}")
-    return v
-
-
 def check_weights(weights, n: int) -> list[float]:
     if weights is None:
         return [1.0] * n
-    weights = [check_range("painting weight", w, 0.0, 1.0) for w in list(weights)[:n]]
+    weights = [check_number("painting weight", w, 0.0, 1.0) for w in list(weights)[:n]]
     weights += [1.0] * (n - len(weights))
     if sum(weights) <= 0:
         raise ImageInputError("at least one painting weight must be above 0")
@@ -287,7 +278,7 @@ def main(argv=None) -> int:
                 print(f"step {info['step']}/{info['steps']}  loss {info['loss']:.4g}", file=sys.stderr)
         out.parent.mkdir(parents=True, exist_ok=True)
         result.save(out)
-    except (ImageInputError, WeightsError, OSError) as e:
+    except (InputError, WeightsError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(f"wrote {out} ({result.width}x{result.height})")

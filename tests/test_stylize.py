@@ -8,7 +8,8 @@ import pytest
 import torch
 from PIL import Image
 
-from studio.imageio import ImageInputError, open_image
+from studio.imageio import open_image
+from studio.inputs import InputError
 from studio.stylize import fit, to_tensor
 
 
@@ -128,7 +129,7 @@ def test_max_size_limits_long_side(fast_stylizer, photos, paintings):
     (dict(weights=[-1]), "weight"),
 ])
 def test_bad_controls(fast_stylizer, photos, paintings, kwargs, match):
-    with pytest.raises(ImageInputError, match=match):
+    with pytest.raises(InputError, match=match):
         fast_stylizer(photos[0], [paintings[0]], **kwargs)
 
 
