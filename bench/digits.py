@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
-from studio.testing import CHROMIUM_ARGS, chromium_path, serve_app  # noqa: E402
+from studio.ui.testing import CHROMIUM_ARGS, chromium_path, serve_app  # noqa: E402
 
 PROBE = """
 async ([sliderSel, imgSel, value]) => {

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from studio.testing import serve_app  # noqa: E402
+from studio.ui.testing import serve_app  # noqa: E402
 
 SHARED = Path(os.environ.get("STUDIO_SHARED_DIR", ROOT.parent / "shared"))
 

@@ -36,7 +36,8 @@ def photo_at(w, h):
 
 
 def ours(w, h, repeats):
-    from studio.stylize import FastStylizer, to_tensor
+    from studio.style.fast import FastStylizer
+    from studio.style.tensors import to_tensor
 
     st = FastStylizer.load()
     code = st.style_code(Image_open(PAINTING))

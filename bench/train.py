@@ -18,8 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from studio.evaluate import Evaluator, evaluate_generator  # noqa: E402
-from studio.train import TrainConfig, Trainer  # noqa: E402
+from studio.evaluation.evaluator import Evaluator, evaluate_generator  # noqa: E402
+from studio.training.config import TrainConfig  # noqa: E402
+from studio.training.trainer import Trainer  # noqa: E402
 
 
 def main() -> int:

@@ -8,6 +8,8 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+# The project itself, editable: gives the gan-studio command (tests/cli checks it).
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
 
 # Browser tests drive the distribution's Chromium (Playwright's own browser download needs internet).
 if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then

@@ -27,7 +27,7 @@ def mnist_available():
 @pytest.fixture
 def tiny_generator():
     """A small seeded, untrained generator: fast tests of mechanics, not quality."""
-    from studio.networks import Generator, GeneratorConfig
+    from studio.digits.networks import Generator, GeneratorConfig
 
     torch.manual_seed(0)
     return Generator(GeneratorConfig(latent_dim=16, channels=8)).eval()
@@ -36,7 +36,7 @@ def tiny_generator():
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """The real app (shipped generator) served on a free local port for this test session."""
-    from studio.testing import serve_app
+    from studio.ui.testing import serve_app
 
     folder = tmp_path_factory.mktemp("app")
     with serve_app({"STUDIO_RUNS_DIR": str(folder / "runs")}, log_path=folder / "app.log") as (url, *_):
@@ -45,7 +45,7 @@ def app_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    from studio.testing import CHROMIUM_ARGS, chromium_path
+    from studio.ui.testing import CHROMIUM_ARGS, chromium_path
 
     path = chromium_path()
     if path is None:
@@ -93,7 +93,7 @@ def microast_dir():
 
 @pytest.fixture(scope="session")
 def fast_stylizer(microast_dir):
-    from studio.stylize import FastStylizer
+    from studio.style.fast import FastStylizer
 
     return FastStylizer.load(microast_dir, allow_download=False)
 

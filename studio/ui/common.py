@@ -9,14 +9,14 @@ import logging
 import gradio as gr
 from PIL import Image
 
-from studio.checkpoints import CheckpointError
-from studio.data import DataError
-from studio.jobs import JobError
-from studio.weights import WeightsError
-from studio.digits import InputError
-from studio.images import png_bytes
-from studio.models import ModelSourceError
-from studio.style_worker import StyleWorkerError
+from studio.core.files import CheckpointError
+from studio.core.images import png_bytes
+from studio.core.inputs import InputError
+from studio.digits.data import DataError
+from studio.share.hub import ModelSourceError
+from studio.style.weights import WeightsError
+from studio.style.worker import StyleWorkerError
+from studio.training.jobs import JobError
 
 log = logging.getLogger("studio.ui")
 
@@ -86,7 +86,7 @@ def img_html(img: Image.Image, size: int, alt: str, fmt: str = "png") -> str:
 
 class UploadImage(gr.Image):
     """gr.Image that passes the uploaded file's path through untouched, so the studio's own
-    reader (studio.imageio) validates it and explains what is wrong with a bad file,
+    reader (studio.core.imageio) validates it and explains what is wrong with a bad file,
     rather than Gradio failing inside its preprocessing."""
 
     is_template = True  # render with the stock Image component in the browser

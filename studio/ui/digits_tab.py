@@ -11,7 +11,7 @@ from pathlib import Path
 import gradio as gr
 
 from studio.digits import MAX_SEED, SLIDER_RANGE
-from studio.images import gif_bytes, png_bytes, strip, upscale
+from studio.core.images import gif_bytes, png_bytes, strip, upscale
 from studio.ui.common import Number, Slider, img_html, one_thread, user_errors
 from studio.ui.state import GENERATOR
 
@@ -78,7 +78,7 @@ def grid(seed, truncation):
 
 def model_choices() -> list[str]:
     """The shipped generator and every run trained in this app that saved one."""
-    from studio import paths
+    from studio.core import paths
 
     runs = sorted(paths.runs_dir().glob("*/generator.safetensors"), reverse=True)
     return ["shipped"] + [str(p.parent) for p in runs]
@@ -87,7 +87,7 @@ def model_choices() -> list[str]:
 def load_model(spec):
     """Model picker: one of the listed generators, or a Hub repo (USER/NAME or hf://USER/NAME).
     Free text never becomes a file-system path: only listed local generators can be opened."""
-    from studio.hub import REPO_ID
+    from studio.share.hub import REPO_ID
 
     spec = (spec or "shipped").strip()[:300]
     bare = spec[len("hf://"):] if spec.startswith("hf://") else spec

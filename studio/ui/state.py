@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import threading
 
-from studio.checkpoints import CheckpointError
+from studio.core.files import CheckpointError
 from studio.digits import DigitStudio
-from studio.jobs import JobRunner
-from studio.models import ModelSourceError
+from studio.share.hub import ModelSourceError
+from studio.training.jobs import JobRunner
 
 
 class GeneratorSlot:
@@ -65,7 +65,7 @@ GENERATOR = GeneratorSlot()
 
 class StylizerSlot:
     """The fast style engine, started on first use in its own lower-priority process
-    (studio.style_worker); the weights are a 1.9 MB download on a fresh machine."""
+    (studio.style.worker); the weights are a 1.9 MB download on a fresh machine."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -73,8 +73,8 @@ class StylizerSlot:
         self.error: str | None = None
 
     def get(self):
-        from studio.style_worker import StyleWorker, StyleWorkerError
-        from studio.weights import WeightsError
+        from studio.style.worker import StyleWorker, StyleWorkerError
+        from studio.style.weights import WeightsError
 
         with self._lock:
             if self.stylizer is None:
@@ -87,7 +87,7 @@ class StylizerSlot:
             return self.stylizer
 
     def describe(self) -> str:
-        from studio.weights import WeightsError, resolve_microast
+        from studio.style.weights import WeightsError, resolve_microast
 
         try:
             resolve_microast(allow_download=False)
@@ -100,4 +100,4 @@ class StylizerSlot:
 STYLIZER = StylizerSlot()
 
 
-JOBS = JobRunner()  # the one background training job (see studio.jobs)
+JOBS = JobRunner()  # the one background training job (see studio.training.jobs)

@@ -1,4 +1,4 @@
-"""Style tab: wires uploads and controls to studio.stylize (fast) and studio.gatys (classic)."""
+"""Style tab: wires uploads and controls to studio.style (fast and classic engines)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import threading
 import gradio as gr
 import numpy as np
 
-from studio import paths
-from studio.imageio import ImageInputError
-from studio.stylize import MAX_OUTPUT
+from studio.core import paths
+from studio.core.imageio import ImageInputError
+from studio.style.tensors import MAX_OUTPUT
 from studio.ui.common import Number, Slider, gpu, upload_image, user_errors
 from studio.ui.state import STYLIZER
 
@@ -62,7 +62,7 @@ class ClassicRun:
 
 @user_errors
 def _classic_setup():
-    from studio.gatys import ClassicStylizer, VGGUnavailable
+    from studio.style.classic import ClassicStylizer, VGGUnavailable
 
     try:
         return ClassicStylizer.load()
@@ -80,7 +80,7 @@ def classic(photo, p1, p2, p3, w1, w2, w3, steps, size, style_weight, preserve, 
     if photo is None or p1 is None:
         raise gr.Error("upload a photo and at least one painting first")
     paintings = [(p, w) for p, w in ((p1, w1), (p2, w2), (p3, w3)) if p is not None]
-    from studio.gatys import VGG_DOWNLOAD_MB, vgg_cached
+    from studio.style.classic import VGG_DOWNLOAD_MB, vgg_cached
 
     if not vgg_cached():
         yield None, pd.DataFrame([{"step": 0, "loss": 0.0}]), (

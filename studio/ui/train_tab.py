@@ -1,4 +1,4 @@
-"""Train tab: settings -> studio.jobs (a background process running studio.train); live view from its run folder."""
+"""Train tab: settings -> studio.training.jobs (a background process running `studio train`); live view from its run folder."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from studio.jobs import JobError, read_metrics, samples
-from studio.train import LOSSES, TrainConfig
+from studio.share.hub import ModelSourceError
+from studio.training.config import LOSSES, TrainConfig
+from studio.training.jobs import JobError, read_metrics, samples
 from studio.ui.common import Number, user_errors
 from studio.ui.state import GENERATOR, JOBS
 
@@ -122,18 +123,16 @@ def download():
 
 @user_errors
 def publish(repo_id, private):
-    from huggingface_hub import get_token
-
-    from studio.hub import push_generator
+    from studio.digits.publish import publish_generator
+    from studio.share.hub import hub_token
 
     if JOBS.run_dir is None or not (JOBS.run_dir / "generator.safetensors").exists():
         raise JobError("no trained generator to publish yet")
-    token = get_token()
-    if not token:
-        raise JobError("no Hugging Face token on the server: set HF_TOKEN (a Space secret) or run `hf auth login`")
     try:
-        url = push_generator(JOBS.run_dir, repo_id, bool(private), token)
+        url = publish_generator(JOBS.run_dir, repo_id, bool(private), hub_token())
     except (OSError, RuntimeError) as e:
+        if isinstance(e, ModelSourceError):
+            raise
         raise JobError(f"publishing failed: {e}") from None
     return f"Published to {url}"
 

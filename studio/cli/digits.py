@@ -1,0 +1,99 @@
+"""Digits commands: `sample` (a synthetic labelled dataset) and `directions` (named latent sliders)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from studio.cli.common import command, fail
+from studio.core import paths
+from studio.core.inputs import MAX_SEED
+
+MAX_COUNT = 1_000_000
+
+SAMPLE_DOC = """Export a synthetic labelled MNIST-style dataset from a generator.
+
+    python -m studio sample --count 10000 --label all --seed 0 --out digits.npz [--png-dir DIR]
+
+The .npz holds `images` uint8 (N, 28, 28), white digit on black like MNIST, and `labels`
+int64 (N,). With --label all the classes are balanced (counts differ by at most one).
+--png-dir also writes one PNG per sample and a labels.csv beside them."""
+
+DIRECTIONS_DOC = """Find a generator's latent directions (GANSpace PCA), name the ones a measurement
+confirms, and store them in the checkpoint's JSON, where the Digits tab reads them.
+
+    python -m studio directions [CHECKPOINT] [--count 8]"""
+
+
+def register(sub) -> None:
+    p = command(sub, "sample", SAMPLE_DOC, "export a labelled dataset of generated digits (.npz, PNGs)", sample)
+    p.add_argument("--count", type=int, required=True, help=f"number of samples (1 to {MAX_COUNT:,})")
+    p.add_argument("--label", default="all", help="'all' (balanced) or one digit 0-9")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", required=True, help="output .npz file")
+    p.add_argument("--png-dir", help="also write PNGs and labels.csv into this folder")
+    p.add_argument("--generator", default="shipped", help="checkpoint path, run folder or hf://USER/NAME")
+    p.add_argument("--truncation", type=float, default=1.0, help="scale latents toward the mean (0-1]")
+
+    p = command(sub, "directions", DIRECTIONS_DOC, "find and name a generator's latent directions", directions)
+    p.add_argument("checkpoint", nargs="?", default=str(paths.DEFAULT_GENERATOR))
+    p.add_argument("--count", type=int, default=8)
+
+
+def parse_label(text: str) -> int | None:
+    """'all' -> None (balanced), '0'..'9' -> that digit; anything else is an error."""
+    text = text.strip().lower()
+    if text == "all":
+        return None
+    if text.isdigit() and 0 <= int(text) <= 9:
+        return int(text)
+    raise ValueError(f"label must be 'all' or a digit 0-9, got {text!r}")
+
+
+def sample(args) -> int:
+    p = args.parser
+    try:
+        label = parse_label(args.label)
+    except ValueError as e:
+        p.error(str(e))
+    if not 1 <= args.count <= MAX_COUNT:
+        p.error(f"--count must be from 1 to {MAX_COUNT:,}")
+    if not 0 <= args.seed <= MAX_SEED:
+        p.error(f"--seed must be from 0 to {MAX_SEED}")
+    if not 0 < args.truncation <= 1:
+        p.error("--truncation must be above 0 and at most 1")
+    out = Path(args.out)
+    if out.suffix != ".npz":
+        p.error("--out must end in .npz")
+    import numpy as np
+
+    from studio.core.files import CheckpointError
+    from studio.digits.networks import NUM_CLASSES
+    from studio.digits.resolve import ModelSourceError, load_generator_any
+    from studio.digits.sample import generate_dataset, write_npz, write_png_folder
+
+    try:
+        generator, _ = load_generator_any(args.generator)
+        images, labels = generate_dataset(generator, args.count, label, args.seed, args.truncation)
+        write_npz(out, images, labels)
+        if args.png_dir:
+            write_png_folder(Path(args.png_dir), images, labels)
+    except (CheckpointError, ModelSourceError, ValueError, OSError) as e:
+        return fail(e)
+    counts = np.bincount(labels, minlength=NUM_CLASSES).tolist()
+    print(f"wrote {len(images)} images to {out} (per class: {counts})")
+    return 0
+
+
+def directions(args) -> int:
+    if not 1 <= args.count <= 32:
+        args.parser.error("--count must be from 1 to 32")
+    from studio.core.files import CheckpointError
+    from studio.digits.directions import store_directions
+
+    try:
+        found = store_directions(args.checkpoint, args.count)
+    except (CheckpointError, OSError) as e:
+        return fail(e)
+    for i, d in enumerate(found):
+        print(f"{i}: variance {d['variance']:.3f}  {d['name'] or '-'} (effect {d['effect']})")
+    return 0

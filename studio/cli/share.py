@@ -1,0 +1,70 @@
+"""Share commands: `deploy` (a Hugging Face Space) and `hub push` / `hub pull` (generators)."""
+
+from __future__ import annotations
+
+from studio.cli.common import command, fail
+
+DEPLOY_DOC = """Create or update a Hugging Face Space running this app.
+
+    python -m studio deploy --space-id USER/NAME [--private] [--dry-run]
+
+Uploads an explicit allow list (the app, the package, the shipped checkpoints, assets,
+README and requirements), never virtual environments, caches, data or test output.
+--dry-run checks the README's Space metadata and lists exactly what would be uploaded."""
+
+HUB_DOC = """Publish generators to the Hugging Face Hub and load them back.
+
+    python -m studio hub push CHECKPOINT --repo-id USER/NAME [--private]
+    python -m studio hub pull USER/NAME              # prints the local path
+
+A published repo holds generator.safetensors, generator.json, a model card with the
+measured metrics and samples.png."""
+
+
+def register(sub) -> None:
+    p = command(sub, "deploy", DEPLOY_DOC, "deploy the app to a Hugging Face Space (--dry-run lists the files)", deploy)
+    p.add_argument("--space-id", required=True, help="USER/NAME")
+    p.add_argument("--private", action="store_true")
+    p.add_argument("--dry-run", action="store_true", help="check and list, upload nothing")
+
+    hub = command(sub, "hub", HUB_DOC, "push a generator to the Hugging Face Hub, or pull one", None)
+    hub_sub = hub.add_subparsers(dest="hub_command", required=True, metavar="{push,pull}")
+    p = command(hub_sub, "push", None, "publish a generator checkpoint (weights, config, model card, samples)", push)
+    p.add_argument("checkpoint", help="generator.safetensors or a run folder")
+    p.add_argument("--repo-id", required=True, help="USER/NAME")
+    p.add_argument("--private", action="store_true")
+    p = command(hub_sub, "pull", None, "download a generator and print its local path", pull)
+    p.add_argument("repo_id", help="USER/NAME")
+
+
+def _hub_errors(fn, *args) -> int:
+    from studio.core.files import CheckpointError
+    from studio.share.deploy import DeployError
+    from studio.share.hub import ModelSourceError
+
+    try:
+        print(fn(*args))
+    except (ModelSourceError, CheckpointError, DeployError) as e:
+        return fail(e)
+    except Exception as e:  # network and Hub errors: say what happened, no traceback
+        return fail(f"the Hub request failed ({type(e).__name__}: {e})")
+    return 0
+
+
+def deploy(args) -> int:
+    from studio.share.deploy import deploy as deploy_space
+
+    return _hub_errors(deploy_space, args.space_id, args.private, args.dry_run)
+
+
+def push(args) -> int:
+    from studio.digits.publish import publish_generator
+    from studio.share.hub import hub_token
+
+    return _hub_errors(lambda: publish_generator(args.checkpoint, args.repo_id, args.private, hub_token()))
+
+
+def pull(args) -> int:
+    from studio.share.hub import download_generator
+
+    return _hub_errors(download_generator, args.repo_id)

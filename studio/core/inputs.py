@@ -1,0 +1,31 @@
+"""Checking numbers that come from people: sliders, text boxes, the API and the command line."""
+
+from __future__ import annotations
+
+import math
+
+MAX_SEED = 2**31 - 1  # seeds fit torch's and numpy's generators and a JSON number alike
+
+
+class InputError(ValueError):
+    """A user-supplied value is invalid; the message is meant for the user."""
+
+
+def check_number(name: str, value, lo: float, hi: float, integer: bool = False) -> float | int:
+    """Validate one numeric input from a slider, a text box or the API."""
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            raise InputError(f"{name} must be a number, got {value!r}") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(f"{name} must be a number, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise InputError(f"{name} must be a finite number, got {value}")
+    if not lo <= value <= hi:
+        raise InputError(f"{name} must be between {lo:g} and {hi:g}, got {value:g}")
+    if integer:
+        if float(value) != int(value):
+            raise InputError(f"{name} must be a whole number, got {value:g}")
+        return int(value)
+    return float(value)

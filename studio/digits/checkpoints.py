@@ -1,0 +1,45 @@
+"""The MNIST networks as files: a generator or classifier rebuilt from its safetensors + JSON."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from studio.core.files import CheckpointError, config_path, load_strict, read_config, read_tensors, save_tensors
+from studio.digits.networks import Classifier, Generator, GeneratorConfig
+
+def save_generator(path: str | os.PathLike, generator: Generator, extra: dict | None = None) -> Path:
+    config = {"kind": "generator", "generator": generator.config.to_dict(), **(extra or {})}
+    return save_tensors(path, generator.state_dict(), config)
+
+
+def load_generator(path: str | os.PathLike) -> tuple[Generator, dict]:
+    """Rebuild the generator a checkpoint describes; returns (model in eval mode, config)."""
+    config = read_config(path)
+    if config.get("kind") != "generator" or not isinstance(config.get("generator"), dict):
+        raise CheckpointError(f"{config_path(path)} does not describe a generator")
+    try:
+        gcfg = GeneratorConfig(**config["generator"])
+        if not (1 <= gcfg.latent_dim <= 4096 and 1 <= gcfg.channels <= 4096 and gcfg.num_classes in (0, 10)):
+            raise ValueError("sizes out of range")
+    except (TypeError, ValueError) as e:
+        raise CheckpointError(f"{config_path(path)} has an invalid generator config: {e}") from e
+    model = Generator(gcfg)
+    load_strict(model, read_tensors(path), str(path))
+    return model.eval(), config
+
+
+def save_classifier(path: str | os.PathLike, classifier: Classifier, extra: dict | None = None) -> Path:
+    return save_tensors(path, classifier.state_dict(), {"kind": "classifier", **(extra or {})})
+
+
+def load_classifier(path: str | os.PathLike) -> tuple[Classifier, dict]:
+    config = read_config(path)
+    if config.get("kind") != "classifier":
+        raise CheckpointError(f"{config_path(path)} does not describe a classifier")
+    model = Classifier()
+    load_strict(model, read_tensors(path), str(path))
+    return model.eval(), config
+
+
+__all__ = ["CheckpointError", "load_classifier", "load_generator", "save_classifier", "save_generator"]

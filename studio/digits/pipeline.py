@@ -1,0 +1,122 @@
+"""The Digits capability as a pipeline object: seed + class mix + slider values -> a digit.
+
+    studio = DigitStudio.from_checkpoint()          # the shipped generator
+    img = studio.image(seed=7, digit=3)             # 28x28 PIL image
+    img = studio.image(seed=7, digit=3, blend_to=8, blend=0.4, sliders=[1.5, 0, -1])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from PIL import Image
+
+from studio.core.images import tile, to_pil
+from studio.core.inputs import MAX_SEED, InputError, check_number  # noqa: F401 - part of this API
+from studio.digits.directions import find_directions
+from studio.digits.networks import Generator, NUM_CLASSES
+from studio.digits.resolve import load_generator_any
+
+SLIDER_RANGE = 3.0  # slider values are in standard deviations of the latent prior
+
+
+@dataclass
+class Direction:
+    vector: torch.Tensor
+    variance: float
+    name: str | None
+
+    def label(self, index: int) -> str:
+        return self.name or f"direction {index + 1}"
+
+
+def slerp(a: torch.Tensor, b: torch.Tensor, t: float) -> torch.Tensor:
+    """Spherical interpolation: Gaussian latents live near a sphere, where a straight line
+    would pass through the unlikely low-norm middle and wash the digit out."""
+    an, bn = a / a.norm(), b / b.norm()
+    omega = torch.arccos((an * bn).sum().clamp(-1 + 1e-7, 1 - 1e-7))
+    so = torch.sin(omega)
+    if so.abs() < 1e-6:
+        return (1 - t) * a + t * b
+    return (torch.sin((1 - t) * omega) / so) * a + (torch.sin(t * omega) / so) * b
+
+
+class DigitStudio:
+    def __init__(self, generator: Generator, config: dict | None = None, directions: list[Direction] | None = None):
+        self.generator = generator.eval()
+        self.config = config or {}
+        self.latent_dim = generator.config.latent_dim
+        self.conditional = generator.config.num_classes > 0
+        if directions is None:
+            stored = self.config.get("directions") or find_directions(generator)
+            directions = [Direction(torch.tensor(d["vector"]), d["variance"], d.get("name")) for d in stored]
+        self.directions = directions
+
+    @classmethod
+    def from_checkpoint(cls, spec=None) -> "DigitStudio":
+        generator, config = load_generator_any(spec)
+        return cls(generator, config)
+
+    # ---- inputs ------------------------------------------------------------------
+    def latent(self, seed) -> torch.Tensor:
+        seed = check_number("seed", seed, 0, MAX_SEED, integer=True)
+        return torch.randn(1, self.latent_dim, generator=torch.Generator().manual_seed(seed))
+
+    def class_weights(self, digit, blend_to=None, blend=0.0) -> torch.Tensor | None:
+        if not self.conditional:
+            return None
+        digit = check_number("digit", digit, 0, 9, integer=True)
+        y = torch.zeros(1, NUM_CLASSES)
+        if blend_to is None:
+            y[0, digit] = 1.0
+            return y
+        blend_to = check_number("second digit", blend_to, 0, 9, integer=True)
+        blend = check_number("blend", blend, 0.0, 1.0)
+        y[0, digit] += 1.0 - blend
+        y[0, blend_to] += blend
+        return y
+
+    def edit(self, z: torch.Tensor, sliders=(), truncation=1.0) -> torch.Tensor:
+        truncation = check_number("truncation", truncation, 0.0, 1.0)
+        sliders = list(sliders or [])
+        if len(sliders) > len(self.directions):
+            raise InputError(f"got {len(sliders)} slider values but this generator has {len(self.directions)} directions")
+        # Truncation pulls z toward the prior's mean: cleaner, more typical digits, less variety.
+        z = z * truncation
+        for i, v in enumerate(sliders):
+            v = check_number(f"slider {self.directions[i].label(i)}", v, -SLIDER_RANGE, SLIDER_RANGE)
+            z = z + v * self.directions[i].vector
+        return z
+
+    # ---- outputs -----------------------------------------------------------------
+    @torch.inference_mode()
+    def render(self, seed=0, digit=0, blend_to=None, blend=0.0, sliders=(), truncation=1.0) -> torch.Tensor:
+        """One digit as a (1, 1, 28, 28) tensor in [-1, 1]."""
+        z = self.edit(self.latent(seed), sliders, truncation)
+        return self.generator(z, self.class_weights(digit, blend_to, blend))
+
+    def image(self, **kwargs) -> Image.Image:
+        return to_pil(self.render(**kwargs)[0])
+
+    @torch.inference_mode()
+    def interpolate(self, seed_a, seed_b, digit=0, frames: int = 16, sliders=(), truncation=1.0) -> list[Image.Image]:
+        """Frames walking from seed_a to seed_b along the great circle between their latents."""
+        frames = check_number("frames", frames, 2, 120, integer=True)
+        za, zb = self.latent(seed_a)[0], self.latent(seed_b)[0]
+        z = torch.stack([slerp(za, zb, t / (frames - 1)) for t in range(frames)])
+        z = self.edit(z, sliders, truncation)
+        y = self.class_weights(digit)
+        y = y.expand(frames, -1) if y is not None else None
+        return [to_pil(img) for img in self.generator(z, y)]
+
+    @torch.inference_mode()
+    def grid(self, seed=0, columns: int = 10, truncation=1.0) -> Image.Image:
+        """One row per digit, `columns` latents per row (the same latents in every row)."""
+        columns = check_number("columns", columns, 1, 32, integer=True)
+        gen = torch.Generator().manual_seed(check_number("seed", seed, 0, MAX_SEED, integer=True))
+        z = torch.randn(columns, self.latent_dim, generator=gen) * check_number("truncation", truncation, 0.0, 1.0)
+        rows = NUM_CLASSES if self.conditional else 1
+        z = z.repeat(rows, 1)
+        y = torch.eye(NUM_CLASSES).repeat_interleave(columns, 0) if self.conditional else None
+        return tile(self.generator(z, y), nrow=columns)

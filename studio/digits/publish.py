@@ -1,0 +1,23 @@
+"""Publish a Digits generator to the Hub: checked by loading it, with a sample grid it draws."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from studio.core.images import upscale
+from studio.digits.checkpoints import load_generator
+from studio.digits.pipeline import DigitStudio
+from studio.share.hub import check_repo_id, push_generator
+
+
+def publish_generator(checkpoint: str | Path, repo_id: str, private: bool = False, token: str | None = None,
+                      api=None) -> str:
+    """Load the checkpoint (a broken file is refused before anything is uploaded), draw its
+    10x10 grid and push both. Returns the repo's address."""
+    repo_id = check_repo_id(repo_id)
+    checkpoint = Path(checkpoint)
+    if checkpoint.is_dir():
+        checkpoint = checkpoint / "generator.safetensors"
+    generator, config = load_generator(checkpoint)
+    grid = upscale(DigitStudio(generator, config, directions=[]).grid(seed=0), 2)
+    return push_generator(checkpoint, repo_id, grid, private=private, token=token, api=api)

@@ -1,0 +1,98 @@
+"""Score a generator with the project's MNIST classifier.
+
+    python -m studio evaluate [--generator SPEC] [--n-per-class 1000] [--json]
+
+Reports class accuracy of conditional samples, FID in the classifier's 128-d feature
+space against the MNIST test set (beside the real-vs-real floor: 10k train vs 10k test),
+the classifier Inception Score, and k-NN precision and recall.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from studio.core import paths
+from studio.core.images import to_model_range
+from studio.digits.checkpoints import load_classifier
+from studio.digits.data import load_mnist
+from studio.digits.networks import Generator, NUM_CLASSES, one_hot
+from studio.evaluation import metrics
+
+
+class Evaluator:
+    """Wraps the classifier; caches the real test-set features since every score needs them."""
+
+    def __init__(self, classifier_path=paths.DEFAULT_CLASSIFIER, data_root=None):
+        self.classifier, _ = load_classifier(classifier_path)
+        self.data_root = data_root
+        self._real = None
+
+    @torch.no_grad()
+    def embed(self, images: torch.Tensor, batch: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+        """images float (N, 1, 28, 28) in [-1, 1] -> (features (N, 128), class probabilities (N, 10))."""
+        feats, probs = [], []
+        for i in range(0, len(images), batch):
+            f = self.classifier.features(images[i:i + batch])
+            feats.append(f)
+            probs.append(self.classifier.head(f).softmax(1))
+        return torch.cat(feats).numpy(), torch.cat(probs).numpy()
+
+    def real(self):
+        """(features, probs, labels) of the 10k MNIST test images."""
+        if self._real is None:
+            x, y = load_mnist(self.data_root, train=False)
+            f, p = self.embed(to_model_range(x))
+            self._real = (f, p, y.numpy())
+        return self._real
+
+    def _train_features(self, n: int, seed: int) -> np.ndarray:
+        x, _ = load_mnist(self.data_root, train=True)
+        idx = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:n]
+        return self.embed(to_model_range(x[idx]))[0]
+
+    def fid_floor(self, n: int = 10000, seed: int = 0) -> float:
+        """FID between n random training images and the test set: what a perfect generator would score."""
+        return metrics.fid(self._train_features(n, seed), self.real()[0])
+
+    def floor(self, n: int = 10000, seed: int = 0) -> dict:
+        """FID, precision and recall of real training images against the test set."""
+        f = self._train_features(n, seed)
+        p, r = metrics.precision_recall(self.real()[0], f)
+        return {"fid_floor": metrics.fid(f, self.real()[0]), "precision_floor": p, "recall_floor": r}
+
+    def score_images(self, images: torch.Tensor, labels: torch.Tensor | None = None, full: bool = True) -> dict:
+        """full=False skips precision/recall (a 10k x 10k distance matrix): for quick checks during training."""
+        f, p = self.embed(images)
+        real_f = self.real()[0]
+        is_mean, is_std = metrics.inception_score(p)
+        out = {"n": len(images), "fid": metrics.fid(f, real_f), "inception_score": is_mean,
+               "inception_score_std": is_std}
+        if full:
+            out["precision"], out["recall"] = metrics.precision_recall(real_f, f)
+        if labels is not None:
+            out["class_accuracy"] = float((p.argmax(1) == labels.numpy()).mean())
+        return out
+
+
+@torch.no_grad()
+def generate_balanced(generator: Generator, n_per_class: int, seed: int = 0, batch: int = 1000,
+                      truncation: float = 1.0):
+    """n_per_class samples of every digit (or n_per_class*10 unconditional ones), seeded."""
+    gen = torch.Generator().manual_seed(seed)
+    n = n_per_class * NUM_CLASSES
+    labels = torch.arange(NUM_CLASSES).repeat_interleave(n_per_class)
+    images = []
+    generator.eval()
+    for i in range(0, n, batch):
+        lab = labels[i:i + batch]
+        z = torch.randn(len(lab), generator.config.latent_dim, generator=gen) * truncation
+        y = one_hot(lab) if generator.config.num_classes else None
+        images.append(generator(z, y))
+    return torch.cat(images), labels
+
+
+def evaluate_generator(generator: Generator, evaluator: Evaluator, n_per_class: int = 1000, seed: int = 0,
+                       full: bool = True, truncation: float = 1.0) -> dict:
+    images, labels = generate_balanced(generator, n_per_class, seed, truncation=truncation)
+    return evaluator.score_images(images, labels if generator.config.num_classes else None, full)

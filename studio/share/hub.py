@@ -1,0 +1,138 @@
+"""Publish generators to the Hugging Face Hub and load them back.
+
+    python -m studio hub push CHECKPOINT --repo-id USER/NAME [--private]
+    python -m studio hub pull USER/NAME              # prints the local path
+
+A published repo holds generator.safetensors, generator.json, a model card (README.md
+with YAML metadata and the measured metrics) and samples.png. Loading goes through
+hf_hub_download and its cache, so HF_HUB_OFFLINE and HF_ENDPOINT work as usual.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from PIL import Image
+
+from studio.core.files import config_path, read_config
+
+
+class ModelSourceError(RuntimeError):
+    """The named generator cannot be found, fetched or published; the message says why."""
+
+
+REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
+FILES = ("generator.safetensors", "generator.json")
+
+
+def check_repo_id(repo_id: str) -> str:
+    repo_id = (repo_id or "").strip()
+    if not REPO_ID.match(repo_id) or ".." in repo_id:
+        raise ModelSourceError(f"{repo_id[:100]!r} is not a Hub repo id; expected USER/NAME (letters, digits, '-', '_', '.')")
+    return repo_id
+
+
+def download_generator(repo_id: str) -> Path:
+    """Local path of a Hub repo's generator.safetensors (its JSON lies beside it)."""
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import (EntryNotFoundError, GatedRepoError, HfHubHTTPError, LocalEntryNotFoundError,
+                                        RepositoryNotFoundError, RevisionNotFoundError)
+
+    repo_id = check_repo_id(repo_id)
+    paths = []
+    try:
+        for name in FILES:
+            paths.append(Path(hf_hub_download(repo_id, name)))
+    except LocalEntryNotFoundError:  # before EntryNotFoundError: it is a subclass
+        raise ModelSourceError(f"Hub repo {repo_id} is not in the local cache and the Hub cannot be reached "
+                               "(offline, or HF_HUB_OFFLINE is set)") from None
+    except (RepositoryNotFoundError, GatedRepoError, RevisionNotFoundError):
+        raise ModelSourceError(f"Hub repo {repo_id} was not found (or it is private: log in with a token that can read it)") from None
+    except EntryNotFoundError:
+        raise ModelSourceError(f"Hub repo {repo_id} has no {FILES[len(paths)]}: it does not hold a GAN Art Studio generator") from None
+    except (HfHubHTTPError, OSError) as e:
+        raise ModelSourceError(f"could not download {repo_id} from the Hub: {e}") from None
+    return paths[0]
+
+
+def model_card(config: dict, repo_id: str) -> str:
+    m = config.get("metrics") or {}
+    t = config.get("training") or {}
+    g = config.get("generator") or {}
+    rows = "\n".join(f"| {k.replace('_', ' ')} | {v:.4f} |" for k, v in m.items() if isinstance(v, (int, float)))
+    tags = "\n".join(f"- {t}" for t in ("gan", "mnist", "image-generation", "gan-art-studio", "safetensors"))
+    return f"""---
+license: mit
+library_name: pytorch
+tags:
+{tags}
+datasets:
+- mnist
+pipeline_tag: unconditional-image-generation
+---
+
+# {repo_id.split('/')[-1]}: a GAN Art Studio MNIST generator
+
+A {'class-conditional' if g.get('num_classes') else 'unconditional'} DCGAN-style generator for 28x28 handwritten
+digits (latent size {g.get('latent_dim')}, width {g.get('channels')}), trained with the GAN Art Studio trainer
+({t.get('step', '?')} steps, {t.get('loss', '?')} loss, batch {t.get('batch_size', '?')}).
+
+![samples](samples.png)
+
+## Metrics
+
+Measured by the studio's evaluator (a CNN classifier trained on MNIST; FID in its feature space against the MNIST
+test set):
+
+| metric | value |
+|---|---|
+{rows or '| (not evaluated) | |'}
+
+## Use
+
+```bash
+python -m studio sample --generator hf://{repo_id} --count 1000 --label all --out digits.npz
+```
+
+or pick `{repo_id}` in the Digits tab's model box. The weights are safetensors; `generator.json` holds the
+architecture.
+"""
+
+
+def push_generator(checkpoint: str | Path, repo_id: str, samples: Image.Image, private: bool = False,
+                   token: str | None = None, api=None) -> str:
+    """Upload weights, config, model card and `samples` (a sample grid the caller drew, so the
+    Hub side needs no model code). The caller has loaded the checkpoint, so it is not broken.
+    `api` is an HfApi (or a stand-in)."""
+    repo_id = check_repo_id(repo_id)
+    checkpoint = Path(checkpoint)
+    if checkpoint.is_dir():
+        checkpoint = checkpoint / "generator.safetensors"
+    config = read_config(checkpoint)
+    if api is None:
+        from huggingface_hub import HfApi
+
+        api = HfApi(token=token)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        shutil.copy(checkpoint, folder / "generator.safetensors")
+        shutil.copy(config_path(checkpoint), folder / "generator.json")
+        (folder / "README.md").write_text(model_card(config, repo_id))
+        samples.save(folder / "samples.png")
+        api.create_repo(repo_id=repo_id, repo_type="model", private=private, exist_ok=True)
+        api.upload_folder(folder_path=str(folder), repo_id=repo_id, repo_type="model",
+                          commit_message="Upload GAN Art Studio generator")
+    return f"https://huggingface.co/{repo_id}"
+
+
+def hub_token() -> str:
+    """The logged-in Hugging Face token, or a ModelSourceError saying how to get one."""
+    from huggingface_hub import get_token
+
+    token = get_token()
+    if not token:
+        raise ModelSourceError("no Hugging Face token: set HF_TOKEN (a Space secret) or run `hf auth login`")
+    return token

@@ -1,0 +1,104 @@
+"""Third-party weights: find them locally, else download from a pinned address and verify.
+
+Order: an explicit folder (flag or STUDIO_WEIGHTS_DIR), then the cache folder, then a
+download into the cache. Every file is checked against its SHA-256 before torch reads it,
+and torch reads it with weights_only=True, so a swapped file can neither load wrong
+numbers nor run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import urllib.request
+from pathlib import Path
+
+import torch
+
+from studio.core import paths
+
+MICROAST_COMMIT = "d2796c7dbf01dbc29ed35b11675d87fcc640f969"
+MICROAST_URL = f"https://raw.githubusercontent.com/EndyWon/MicroAST/{MICROAST_COMMIT}/models/{{name}}"
+MICROAST_FILES = {
+    "content_encoder": ("content_encoder_iter_160000.pth.tar", "c8d895c0eec52507c157e102fab217c37f0c399ef3e168ef8b0b2677714660a4"),
+    "style_encoder": ("style_encoder_iter_160000.pth.tar", "94f6b3fa386828692c20809a0af8bd0eba9c04e90a7d8842086976e4d223c5af"),
+    "modulator": ("modulator_iter_160000.pth.tar", "8588055baf7d5ad8398d595d5518c6f030e3ff8dbb6007a7c1779776e11da28b"),
+    "decoder": ("decoder_iter_160000.pth.tar", "32e04a46b953fd9f94ec9e20f351511305a5260e000c18f9aef6570d5f1e23d9"),
+}
+
+
+class WeightsError(RuntimeError):
+    """Weights are missing, unreachable or fail verification; the message says what to do."""
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def cache_folder() -> Path:
+    return paths.cache_dir() / "weights" / "microast"
+
+
+def download(url: str, dest: Path, expected_sha: str, timeout: float = 30.0) -> Path:
+    """Fetch url into dest atomically; a checksum mismatch deletes the download and raises."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r, open(tmp, "wb") as f:
+            for block in iter(lambda: r.read(1 << 16), b""):
+                f.write(block)
+        got = sha256(tmp)
+        if got != expected_sha:
+            raise WeightsError(f"download of {url} has SHA-256 {got}, expected {expected_sha}; the file was deleted")
+        os.replace(tmp, dest)
+    except OSError as e:
+        raise WeightsError(f"could not download {url} ({e}); without network, set STUDIO_WEIGHTS_DIR to a folder "
+                           "holding the MicroAST weights") from e
+    finally:
+        tmp.unlink(missing_ok=True)
+    return dest
+
+
+def resolve_microast(weights_dir: str | os.PathLike | None = None, allow_download: bool = True) -> dict[str, Path]:
+    """Paths of the four verified MicroAST files."""
+    folders = []
+    explicit = weights_dir or os.environ.get("STUDIO_WEIGHTS_DIR")
+    if explicit:
+        folders.append(Path(explicit))
+    folders.append(cache_folder())
+    found = {}
+    for part, (name, digest) in MICROAST_FILES.items():
+        for folder in folders:
+            p = folder / name
+            if p.is_file():
+                if sha256(p) != digest:
+                    if folder == cache_folder():
+                        p.unlink()  # a corrupt cache entry is re-fetched below
+                        continue
+                    raise WeightsError(f"{p} does not match its pinned SHA-256; replace it with the published file")
+                found[part] = p
+                break
+        else:
+            if not allow_download:
+                where = " or ".join(str(f) for f in folders)
+                raise WeightsError(f"MicroAST weights not found ({name} in {where}); set STUDIO_WEIGHTS_DIR or allow "
+                                   "the download")
+            found[part] = download(MICROAST_URL.format(name=name), cache_folder() / name, digest)
+    return found
+
+
+def load_microast(weights_dir=None, allow_download: bool = True):
+    from studio.style.microast import MicroAST
+
+    model = MicroAST()
+    for part, path in resolve_microast(weights_dir, allow_download).items():
+        try:
+            state = torch.load(path, map_location="cpu", weights_only=True)
+            getattr(model, part).load_state_dict(state, strict=True)
+        except (RuntimeError, ValueError, OSError) as e:
+            raise WeightsError(f"{path} could not be loaded as MicroAST {part}: {e}") from e
+    return model.eval()

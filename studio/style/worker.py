@@ -1,0 +1,113 @@
+"""The fast style engine in a child process with a lower CPU priority.
+
+A stylisation keeps both cores busy for a fraction of a second. Inside the app's process it
+would delay every other visitor's slider moves (bench/load.py measured that); in a child with a
+higher nice value the kernel serves the app's own threads first. A crash there, such as being
+killed for memory on a huge image, leaves the app running and the next call starts a new child.
+
+    worker = StyleWorker()                      # same arguments as FastStylizer.load
+    out = worker(photo, [painting], strength=0.7)   # same call as FastStylizer
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import pickle
+import threading
+
+NICE = 10  # the app's threads get about 9 of every 10 CPU slices when both want the core
+
+
+class StyleWorkerError(RuntimeError):
+    """The child process died or could not start; the message is meant for the user."""
+
+
+class StyleWorker:
+    def __init__(self, weights_dir=None, allow_download: bool = True, nice: int = NICE):
+        self._args = (weights_dir, allow_download, nice)
+        self._lock = threading.Lock()  # one request at a time: the child uses both cores for each
+        self._proc = None
+        self._conn = None
+        with self._lock:
+            self._start()
+
+    def _start(self) -> None:
+        ctx = mp.get_context("spawn")  # a fresh interpreter: no copied locks or torch thread pools
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_serve, args=(child, *self._args), daemon=True, name="style-worker")
+        proc.start()
+        child.close()
+        try:
+            ok, value = parent.recv()  # the child reports once the weights are loaded
+        except EOFError:
+            proc.join(5)
+            raise StyleWorkerError(f"the style engine process exited while starting (code {proc.exitcode})") from None
+        if not ok:
+            proc.join(5)
+            raise value
+        self._proc, self._conn = proc, parent
+
+    def __call__(self, *args, **kwargs):
+        with self._lock:
+            if self._proc is None or not self._proc.is_alive():
+                self._start()
+            try:
+                self._conn.send((args, kwargs))
+                ok, value = self._conn.recv()
+            except (EOFError, OSError):
+                self._stop()
+                raise StyleWorkerError("the style engine stopped unexpectedly (out of memory?); it restarts on the "
+                                       "next try, perhaps with a smaller output size") from None
+        if not ok:
+            raise value
+        return value
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def _stop(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        if self._proc is not None:
+            self._proc.join(2)
+            if self._proc.is_alive():
+                self._proc.kill()
+        self._proc = self._conn = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+
+def _serve(conn, weights_dir, allow_download, nice) -> None:
+    """Child process: load the engine, then answer requests until the app closes the pipe."""
+    try:
+        os.nice(nice)
+    except (OSError, AttributeError):
+        pass  # not allowed or not POSIX: run at normal priority
+    from studio.style.fast import FastStylizer
+
+    try:
+        stylizer = FastStylizer.load(weights_dir, allow_download)
+    except Exception as e:  # noqa: BLE001 - reported to the app, which shows it
+        _reply(conn, False, e)
+        return
+    _reply(conn, True, None)
+    while True:
+        try:
+            args, kwargs = conn.recv()
+        except (EOFError, OSError):
+            return  # the app went away
+        try:
+            _reply(conn, True, stylizer(*args, **kwargs))
+        except Exception as e:  # noqa: BLE001 - the app decides what to show
+            _reply(conn, False, e)
+
+
+def _reply(conn, ok: bool, value) -> None:
+    try:
+        conn.send((ok, value))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        conn.send((False, RuntimeError(f"{type(value).__name__}: {value}")))

@@ -1,0 +1,144 @@
+"""Background training jobs for the app: one at a time, each in its own process.
+
+The job is `python -m studio train` itself, so the app and the command line run the
+same code, and a crash (or an out-of-memory kill) in training ends that process only.
+Everything the UI shows is read back from the run folder the trainer writes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from studio.core import paths
+from studio.training.config import TrainConfig
+
+
+class JobError(RuntimeError):
+    """A job cannot be started or controlled; the message is meant for the user."""
+
+
+def config_to_args(cfg: TrainConfig) -> list[str]:
+    """The CLI arguments that reproduce a TrainConfig (the app launches exactly these)."""
+    args = ["--out", cfg.out, "--batch-size", str(cfg.batch_size), "--loss", cfg.loss,
+            "--latent-dim", str(cfg.latent_dim),
+            "--g-channels", str(cfg.g_channels), "--d-channels", str(cfg.d_channels), "--lr-g", repr(cfg.lr_g), "--lr-d", repr(cfg.lr_d),
+            "--beta1", repr(cfg.beta1), "--beta2", repr(cfg.beta2), "--d-steps", str(cfg.d_steps),
+            "--aux-weight", repr(cfg.aux_weight), "--ema", repr(cfg.ema), "--seed", str(cfg.seed),
+            "--device", cfg.device, "--sample-every", str(cfg.sample_every),
+            "--checkpoint-every", str(cfg.checkpoint_every), "--eval-every", str(cfg.eval_every),
+            "--eval-per-class", str(cfg.eval_per_class), "--log-every", str(cfg.log_every),
+            "--lr-decay-from", str(cfg.lr_decay_from)]
+    args += ["--epochs", repr(cfg.epochs)] if cfg.epochs is not None else ["--steps", str(cfg.steps)]
+    if cfg.data_root:
+        args += ["--data-root", str(cfg.data_root)]
+    if not cfg.conditional:
+        args.append("--unconditional")
+    if cfg.resume:
+        args.append("--resume")
+    return args
+
+
+def read_metrics(run_dir: Path) -> list[dict]:
+    path = Path(run_dir) / "metrics.jsonl"
+    if not path.exists():
+        return []
+    records = []
+    for line in path.read_text().splitlines():
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            pass  # a line being written right now
+    return records
+
+
+def samples(run_dir: Path) -> list[Path]:
+    return sorted((Path(run_dir) / "samples").glob("step_*.png"))
+
+
+class JobRunner:
+    def __init__(self, runs_root: Path | None = None):
+        self.runs_root = Path(runs_root or paths.runs_dir())
+        self._lock = threading.Lock()
+        self.proc: subprocess.Popen | None = None
+        self.run_dir: Path | None = None
+        self.config: TrainConfig | None = None
+        self.started = 0.0
+        self.stop_requested = False
+        self._log = None
+
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def new_run_dir(self) -> Path:
+        return self.runs_root / time.strftime("run-%Y%m%d-%H%M%S")
+
+    def start(self, cfg: TrainConfig, threads: int | None = None) -> Path:
+        cfg.validate()
+        with self._lock:
+            if self.running():
+                raise JobError(f"a training job is already running ({self.run_dir.name}); stop it first")
+            run_dir = Path(cfg.out)
+            if not cfg.resume and (run_dir / "state.safetensors").exists():
+                raise JobError(f"{run_dir.name} already holds a run; resume it or start a new one")
+            run_dir.mkdir(parents=True, exist_ok=True)
+            (run_dir / "job.json").write_text(json.dumps(dataclasses.asdict(cfg), indent=2))
+            if threads is None:
+                # Leave a core for the UI on small machines: the app must stay responsive.
+                threads = max(1, (os.cpu_count() or 2) - 1)
+            # STUDIO_PARENT_PID: the trainer stops cleanly if the app that started it goes away.
+            env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": str(threads),
+                   "STUDIO_PARENT_PID": str(os.getpid())}
+            cmd = [sys.executable, "-m", "studio", "train", *config_to_args(cfg), "--threads", str(threads)]
+            self._log = open(run_dir / "train.log", "ab")
+            self.proc = subprocess.Popen(cmd, cwd=paths.ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+            self.run_dir, self.config, self.started, self.stop_requested = run_dir, cfg, time.time(), False
+            return run_dir
+
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Ask the trainer to stop (it saves a checkpoint first); kill it if it does not."""
+        with self._lock:
+            if not self.running():
+                return False
+            self.stop_requested = True
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        return True
+
+    def status(self) -> dict:
+        """A snapshot for the UI: state, progress, ETA, the last error line."""
+        if self.proc is None:
+            return {"state": "idle"}
+        code = self.proc.poll()
+        metrics = read_metrics(self.run_dir)
+        train = [m for m in metrics if m.get("kind") == "train"]
+        last = train[-1] if train else {}
+        state = "running" if code is None else (
+            "stopped" if self.stop_requested else ("finished" if code == 0 else "failed"))
+        out = {"state": state, "run_dir": str(self.run_dir), "step": last.get("step", 0),
+               "total": last.get("total", self.config.total_steps), "images_per_s": last.get("images_per_s"),
+               "elapsed": time.time() - self.started, "exit_code": code}
+        if state == "running" and last.get("step") and last.get("images_per_s"):
+            steps_left = out["total"] - out["step"]
+            out["eta_s"] = steps_left * self.config.batch_size / max(last["images_per_s"], 1e-6)
+        if state == "failed":
+            out["error"] = self.last_error()
+        return out
+
+    def last_error(self) -> str:
+        log = self.run_dir / "train.log"
+        lines = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()] if log.exists() else []
+        errors = [ln for ln in lines if ln.startswith("error:")]
+        return (errors[-1] if errors else (lines[-1] if lines else "the training process ended unexpectedly"))[:500]

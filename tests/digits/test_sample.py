@@ -1,0 +1,84 @@
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from studio.digits.checkpoints import save_generator
+from studio.cli import main
+from studio.cli.digits import parse_label
+from studio.digits.sample import generate_dataset
+
+
+@pytest.fixture
+def gen_path(tmp_path, tiny_generator):
+    return save_generator(tmp_path / "g.safetensors", tiny_generator)
+
+
+def test_npz_format_balanced(tmp_path, gen_path):
+    out = tmp_path / "d.npz"
+    assert main(["sample", "--count", "25", "--label", "all", "--seed", "1", "--out", str(out), "--generator", str(gen_path)]) == 0
+    data = np.load(out)
+    assert set(data.files) == {"images", "labels"}
+    assert data["images"].shape == (25, 28, 28) and data["images"].dtype == np.uint8
+    assert data["labels"].shape == (25,) and np.issubdtype(data["labels"].dtype, np.integer)
+    counts = np.bincount(data["labels"], minlength=10)
+    assert counts.max() - counts.min() <= 1
+
+
+def test_single_label_and_seed_reproducible(tmp_path, gen_path):
+    a, b, c = (tmp_path / n for n in ("a.npz", "b.npz", "c.npz"))
+    for out, seed in ((a, 3), (b, 3), (c, 4)):
+        assert main(["sample", "--count", "8", "--label", "7", "--seed", str(seed), "--out", str(out), "--generator", str(gen_path)]) == 0
+    assert (np.load(a)["labels"] == 7).all()
+    assert np.array_equal(np.load(a)["images"], np.load(b)["images"])
+    assert not np.array_equal(np.load(a)["images"], np.load(c)["images"])
+
+
+def test_png_folder(tmp_path, gen_path):
+    folder = tmp_path / "pngs"
+    assert main(["sample", "--count", "3", "--out", str(tmp_path / "x.npz"), "--png-dir", str(folder), "--generator", str(gen_path)]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["0.png", "1.png", "2.png", "labels.csv"]
+    assert (folder / "labels.csv").read_text().splitlines() == ["file,label", "0.png,0", "1.png,1", "2.png,2"]
+
+
+@pytest.mark.parametrize("label", ["10", "-1", "seven", "3.5", ""])
+def test_unknown_label_rejected(label):
+    with pytest.raises(ValueError):
+        parse_label(label)
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "studio", "sample", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_cli_unknown_label_exits_nonzero(tmp_path):
+    r = run_cli("--count", "5", "--label", "11", "--out", str(tmp_path / "x.npz"))
+    assert r.returncode != 0
+    assert "label must be 'all' or a digit 0-9" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("args, msg", [
+    (["--count", "0"], "--count"),
+    (["--count", "5", "--seed", "-3"], "--seed"),
+    (["--count", "5", "--truncation", "2"], "--truncation"),
+])
+def test_cli_bad_numbers(tmp_path, args, msg):
+    r = run_cli(*args, "--out", str(tmp_path / "x.npz"))
+    assert r.returncode == 2 and msg in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_missing_generator(tmp_path):
+    r = run_cli("--count", "5", "--out", str(tmp_path / "x.npz"), "--generator", str(tmp_path / "none.safetensors"))
+    assert r.returncode == 2
+    assert "does not exist" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "x.npz").exists()
+
+
+def test_unconditional_generator_refused():
+    from studio.digits.networks import Generator, GeneratorConfig
+
+    g = Generator(GeneratorConfig(latent_dim=8, channels=8, num_classes=0)).eval()
+    with pytest.raises(ValueError, match="unconditional"):
+        generate_dataset(g, 4, None, 0)

@@ -1,0 +1,94 @@
+"""A short real training on MNIST through the app's job runner: log, checkpoint, stop, resume, kill -9."""
+
+import json
+import os
+import signal
+import time
+
+import pytest
+
+from studio.core.files import read_config
+from studio.digits.checkpoints import load_generator
+from studio.training.jobs import JobError, JobRunner, read_metrics
+from studio.training.config import TrainConfig
+
+
+def wait_for(cond, timeout=240, what="condition"):
+    t0 = time.time()
+    while not cond():
+        if time.time() - t0 > timeout:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def small(out, **kw):
+    return TrainConfig(out=str(out), steps=300, batch_size=32, g_channels=32, d_channels=32, log_every=10,
+                       sample_every=50, checkpoint_every=40, **kw)
+
+
+@pytest.mark.slow
+def test_run_stop_resume(tmp_path, mnist_available):
+    jobs = JobRunner(tmp_path)
+    run = tmp_path / "a"
+    jobs.start(small(run), threads=1)
+    with pytest.raises(JobError, match="already running"):
+        jobs.start(small(tmp_path / "b"), threads=1)
+    wait_for(lambda: (run / "state.safetensors").exists() and read_config(run / "state.safetensors")["step"] >= 80,
+             what="two checkpoints")
+    t0 = time.time()
+    assert jobs.stop()
+    stop_s = time.time() - t0
+    assert stop_s < 2.0, f"stop took {stop_s:.2f} s"
+    st = jobs.status()
+    assert st["state"] == "stopped"
+    stopped_at = read_config(run / "state.safetensors")["step"]
+    assert stopped_at >= 80
+    train = [m for m in read_metrics(run) if m["kind"] == "train"]
+    assert train and all(k in train[-1] for k in ("loss_g", "loss_d", "d_real", "d_fake", "images_per_s"))
+    assert list((run / "samples").glob("step_*.png"))
+    load_generator(run / "generator.safetensors")
+
+    cfg = small(run, resume=True)
+    cfg.steps = stopped_at + 30
+    jobs.start(cfg, threads=1)
+    wait_for(lambda: not jobs.running(), what="the resumed run to finish")
+    assert jobs.status()["state"] == "finished", (run / "train.log").read_text()[-2000:]
+    assert read_config(run / "state.safetensors")["step"] == stopped_at + 30
+    steps = [m["step"] for m in read_metrics(run) if m["kind"] == "train"]
+    resumed = steps[steps.index(max(s for s in steps if s <= stopped_at)) + 1:]
+    assert resumed and min(resumed) > stopped_at - 10  # counting went on from the checkpoint, not from 0
+
+
+@pytest.mark.slow
+def test_kill_9_leaves_a_loadable_checkpoint(tmp_path, mnist_available):
+    jobs = JobRunner(tmp_path)
+    run = tmp_path / "k"
+    cfg = small(run)
+    cfg.checkpoint_every = 5  # checkpoints are being written most of the time: the kill lands mid-write often
+    jobs.start(cfg, threads=1)
+    wait_for(lambda: (run / "generator.safetensors").exists(), what="a first checkpoint")
+    time.sleep(1.5)
+    os.killpg(jobs.proc.pid, signal.SIGKILL)
+    jobs.proc.wait()
+    assert jobs.status()["state"] == "failed"
+    g, cfg_json = load_generator(run / "generator.safetensors")
+    assert cfg_json["training"]["step"] > 0
+    state = read_config(run / "state.safetensors")
+    assert state["step"] > 0
+
+
+def test_failed_job_reports_its_error(tmp_path):
+    jobs = JobRunner(tmp_path)
+    cfg = small(tmp_path / "bad", data_root=str(tmp_path / "no-mnist-here"))
+    jobs.start(cfg, threads=1)
+    wait_for(lambda: not jobs.running(), timeout=120, what="the job to fail")
+    st = jobs.status()
+    assert st["state"] == "failed" and "MNIST not found" in st["error"]
+
+
+def test_job_json_records_settings(tmp_path):
+    jobs = JobRunner(tmp_path)
+    cfg = small(tmp_path / "j", data_root=str(tmp_path / "none"))
+    jobs.start(cfg, threads=1)
+    wait_for(lambda: not jobs.running(), timeout=120, what="the job to end")
+    assert json.loads((tmp_path / "j" / "job.json").read_text())["batch_size"] == 32
