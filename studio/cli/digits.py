@@ -1,4 +1,5 @@
-"""Digits commands: `sample` (a synthetic labelled dataset) and `directions` (named latent sliders)."""
+"""Digits commands: `sample` (a synthetic labelled dataset), `directions` (named latent sliders)
+and `invert` (a drawing's twin in the GAN)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,22 @@ The .npz holds `images` uint8 (N, 28, 28), white digit on black like MNIST, and 
 int64 (N,). With --label all the classes are balanced (counts differ by at most one).
 --png-dir also writes one PNG per sample and a labels.csv beside them."""
 
-DIRECTIONS_DOC = """Find a generator's latent directions (GANSpace PCA), name the ones a measurement
-confirms, and store them in the checkpoint's JSON, where the Digits tab reads them.
+DIRECTIONS_DOC = """Find a generator's latent directions by PCA (GANSpace) and by SeFa, name the ones a
+measurement confirms (each name once), and store both sets in the checkpoint's JSON, where
+the Digits tab reads them.
 
     python -m studio directions [CHECKPOINT] [--count 8]"""
+
+INVERT_DOC = """Find each drawing's twin in the GAN: the digit and latent that make the generator redraw it.
+
+    python -m studio invert IMAGE [IMAGE ...] [--generator SPEC] [--json] [--out-dir DIR]
+
+A drawing is any picture of one digit: dark ink on light, light on dark, or ink on a
+transparent layer; it is read like MNIST (cropped, fitted into 20 px, centred in 28 x 28).
+--json prints one object per image and line: file, digit, confidence, latent, error (mean
+squared pixel error of the twin against the drawing as read, both in [0, 1]) and seconds.
+--out-dir writes DIR/<name>_twin.png, the twin as 28 x 28 white on black. A bad file gets a
+message on stderr, the others are still processed, and the exit status is then 2."""
 
 
 def register(sub) -> None:
@@ -37,6 +50,12 @@ def register(sub) -> None:
     p = command(sub, "directions", DIRECTIONS_DOC, "find and name a generator's latent directions", directions)
     p.add_argument("checkpoint", nargs="?", default=str(paths.DEFAULT_GENERATOR))
     p.add_argument("--count", type=int, default=8)
+
+    p = command(sub, "invert", INVERT_DOC, "find the GAN's twin of drawn or photographed digits", invert)
+    p.add_argument("images", nargs="+", metavar="IMAGE")
+    p.add_argument("--generator", default="shipped", help="checkpoint path, run folder or hf://USER/NAME")
+    p.add_argument("--json", action="store_true", help="one JSON object per image and line on stdout")
+    p.add_argument("--out-dir", help="write each twin as <name>_twin.png here")
 
 
 def parse_label(text: str) -> int | None:
@@ -94,6 +113,41 @@ def directions(args) -> int:
         found = store_directions(args.checkpoint, args.count)
     except (CheckpointError, OSError) as e:
         return fail(e)
-    for i, d in enumerate(found):
-        print(f"{i}: variance {d['variance']:.3f}  {d['name'] or '-'} (effect {d['effect']})")
+    for method, dirs in found.items():
+        named = sum(d["name"] is not None for d in dirs)
+        print(f"{method}: {named} of {len(dirs)} directions named by measurement")
+        for i, d in enumerate(dirs):
+            print(f"  {i + 1}: strength {d['variance']:.3f}  {d['name'] or '-'} (effect {d['effect']})")
     return 0
+
+
+def invert(args) -> int:
+    import json
+
+    from studio.core.files import CheckpointError
+    from studio.core.imageio import safe_name
+    from studio.core.inputs import InputError
+    from studio.core.images import save_png
+    from studio.digits.invert import Inverter
+    from studio.digits.resolve import ModelSourceError
+
+    try:
+        inverter = Inverter.from_checkpoint(args.generator)
+    except (CheckpointError, ModelSourceError, ValueError) as e:
+        return fail(e)
+    out_dir = Path(args.out_dir) if args.out_dir else None
+    status = 0
+    for name in args.images:
+        try:
+            twin = inverter(name)
+            if out_dir is not None:
+                save_png(twin.image, out_dir / f"{safe_name(Path(name).stem, 'drawing')}_twin.png")
+        except (InputError, OSError) as e:
+            status = fail(f"{name}: {e}")
+            continue
+        if args.json:
+            print(json.dumps(twin.to_json(name)), flush=True)
+        else:
+            print(f"{name}: looks like a {twin.digit} ({twin.confidence:.0%}), pixel error {twin.error:.4f}, "
+                  f"{twin.seconds:.2f} s", flush=True)
+    return status

@@ -22,6 +22,14 @@ Everything a run produces lives in --out (metrics.jsonl, samples/, generator.saf
 state.safetensors); checkpoints are written atomically. SIGTERM or Ctrl-C stop cleanly
 after saving."""
 
+ENCODER_DOC = """Train the Digits encoder that starts the search for a drawing's twin, for one generator.
+
+    python -m studio train-encoder [--generator SPEC] [--steps 3000] [--out checkpoints/encoder.safetensors]
+
+It learns from the generator's own samples and from real MNIST training digits (with their
+labels), never from the evaluator's classifier. The encoder records which generator it
+belongs to; with another generator the studio falls back to a search from random latents."""
+
 CLASSIFIER_DOC = """Train the evaluation classifier that scores generators (accuracy, FID features, IS).
 
     python -m studio train-classifier --data-root DIR [--epochs 6] [--out checkpoints/classifier.safetensors]"""
@@ -59,6 +67,13 @@ def register(sub) -> None:
     p.add_argument("--log-every", type=int, default=d.log_every)
     p.add_argument("--threads", type=int, help="CPU threads for torch (default: all cores)")
     p.add_argument("--resume", action="store_true", help="continue from --out/state.safetensors")
+
+    p = command(sub, "train-encoder", ENCODER_DOC, "train the encoder used to find a drawing's twin", train_encoder)
+    p.add_argument("--generator", default="shipped", help="checkpoint path, run folder or hf://USER/NAME")
+    p.add_argument("--data-root", help="MNIST root (default: $STUDIO_DATA_DIR or the cache)")
+    p.add_argument("--steps", type=int, default=3000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default=str(paths.DEFAULT_ENCODER))
 
     p = command(sub, "train-classifier", CLASSIFIER_DOC, "train the evaluation classifier", train_classifier)
     p.add_argument("--data-root", help="MNIST root (default: $STUDIO_DATA_DIR or the cache)")
@@ -135,4 +150,23 @@ def train_classifier(args) -> int:
     except (DataError, OSError) as e:
         return fail(e)
     print(f"saved {args.out} (test accuracy {acc:.4f})")
+    return 0
+
+
+def train_encoder(args) -> int:
+    if not 10 <= args.steps <= 1_000_000:
+        args.parser.error("--steps must be from 10 to 1,000,000")
+    from studio.core.files import CheckpointError
+    from studio.digits.checkpoints import save_encoder
+    from studio.digits.data import DataError
+    from studio.digits.resolve import ModelSourceError, load_generator_any
+    from studio.training.encoder import train_encoder as train
+
+    try:
+        generator, _ = load_generator_any(args.generator)
+        encoder, summary = train(generator, args.data_root, steps=args.steps, seed=args.seed)
+        save_encoder(args.out, encoder, generator, {"training": summary})
+    except (CheckpointError, DataError, ModelSourceError, OSError) as e:
+        return fail(e)
+    print(f"saved {args.out} ({summary['seconds']:.0f} s)")
     return 0

@@ -11,6 +11,7 @@ ASSETS = ROOT / "assets"
 
 DEFAULT_GENERATOR = CHECKPOINTS / "generator.safetensors"
 DEFAULT_CLASSIFIER = CHECKPOINTS / "classifier.safetensors"
+DEFAULT_ENCODER = CHECKPOINTS / "encoder.safetensors"
 
 
 def data_dir(flag: str | os.PathLike | None = None) -> Path:

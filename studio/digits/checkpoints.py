@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
+import torch
+
 from studio.core.files import CheckpointError, config_path, load_strict, read_config, read_tensors, save_tensors
-from studio.digits.networks import Classifier, Generator, GeneratorConfig
+from studio.digits.networks import Classifier, Encoder, Generator, GeneratorConfig
 
 def save_generator(path: str | os.PathLike, generator: Generator, extra: dict | None = None) -> Path:
     config = {"kind": "generator", "generator": generator.config.to_dict(), **(extra or {})}
@@ -42,4 +45,30 @@ def load_classifier(path: str | os.PathLike) -> tuple[Classifier, dict]:
     return model.eval(), config
 
 
-__all__ = ["CheckpointError", "load_classifier", "load_generator", "save_classifier", "save_generator"]
+def weights_digest(model: torch.nn.Module) -> str:
+    """A short fingerprint of a network's weights: ties an encoder to the generator it learned."""
+    h = hashlib.sha256()
+    for k, v in sorted(model.state_dict().items()):
+        h.update(k.encode())
+        h.update(v.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+def save_encoder(path: str | os.PathLike, encoder: Encoder, generator: Generator, extra: dict | None = None) -> Path:
+    config = {"kind": "encoder", "latent_dim": encoder.latent.out_features, "generator": weights_digest(generator),
+              **(extra or {})}
+    return save_tensors(path, encoder.state_dict(), config)
+
+
+def load_encoder(path: str | os.PathLike) -> tuple[Encoder, dict]:
+    """The encoder and its config; config["generator"] is the fingerprint of its generator."""
+    config = read_config(path)
+    if config.get("kind") != "encoder" or not isinstance(config.get("latent_dim"), int):
+        raise CheckpointError(f"{config_path(path)} does not describe an encoder")
+    model = Encoder(config["latent_dim"])
+    load_strict(model, read_tensors(path), str(path))
+    return model.eval(), config
+
+
+__all__ = ["CheckpointError", "load_classifier", "load_encoder", "load_generator", "save_classifier", "save_encoder",
+           "save_generator", "weights_digest"]

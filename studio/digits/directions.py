@@ -1,15 +1,17 @@
-"""Interpretable latent directions, GANSpace-style (Härkönen et al. 2020).
+"""Interpretable latent directions, found two ways.
 
-PCA of the generator's first hidden layer (with each class's mean removed, so the
-components describe handwriting style rather than which digit it is), then a linear
-regression from PCA coordinates back to z gives one direction in latent space per
-component. Directions are unit vectors in z, so a slider value is in standard
-deviations of the latent prior, ordered by the variance their component explains.
+- GANSpace (Härkönen et al. 2020): PCA of the generator's first hidden layer (with each
+  class's mean removed, so the components describe handwriting rather than which digit it
+  is), then a regression from PCA coordinates back to z: one direction per component.
+- SeFa (Shen & Zhou 2021): the top eigenvectors of A^T A for the first layer's weights A on
+  z, in closed form from the weights alone.
+Directions are unit vectors in z, so a slider value is in standard deviations of the prior.
 
-A direction gets a name only when a measurement says so: it is applied to many
-samples and the change in slant, stroke width, width and height of the drawn digit is
-measured; the name is kept if one attribute moves consistently (same sign in at least
-90% of samples) and strongly. The direction is flipped so that + means "more".
+A direction gets a name only when a measurement says so: it is applied to many samples and
+the change in slant, stroke width, width, height and top-heaviness of the drawn digit is
+measured; an attribute counts if it moves the same way in at least 90 % of samples and by at
+least half its spread. The direction is flipped so that + means "more". Names are unique:
+see name_directions.
 
     python -m studio directions [CHECKPOINT]   # stores them in the checkpoint's JSON
 """
@@ -23,7 +25,7 @@ from studio.core.files import write_config
 from studio.digits.checkpoints import load_generator
 from studio.digits.networks import Generator, one_hot
 
-ATTRIBUTES = ("slant", "stroke width", "width", "height")
+ATTRIBUTES = ("slant", "stroke width", "width", "height", "top-heavy")
 
 
 def measure(images: torch.Tensor) -> dict[str, np.ndarray]:
@@ -40,17 +42,34 @@ def measure(images: torch.Tensor) -> dict[str, np.ndarray]:
     mu11 = (ink * dx * dy).sum((1, 2)) / mass
     # Image y grows downwards: a digit leaning right has x decreasing as y grows, so negate.
     slant = -mu11 / mu02.clamp_min(1e-6)
+    # Skew of the ink along y: positive when the mass sits high and a tail hangs down.
+    skew = (ink * dy ** 3).sum((1, 2)) / mass / mu02.clamp_min(1e-6) ** 1.5
     return {
         "slant": slant.numpy(),
         "stroke width": (mass / (h * w)).numpy(),  # ink coverage: thicker strokes, more ink
         "width": mu20.sqrt().numpy(),
         "height": mu02.sqrt().numpy(),
+        "top-heavy": skew.numpy(),
     }
 
 
+METHODS = {"pca": "PCA of the first layer (GANSpace)", "sefa": "closed-form factorisation (SeFa)"}
+
+
 @torch.no_grad()
-def find_directions(generator: Generator, count: int = 8, samples: int = 5000, seed: int = 0) -> list[dict]:
-    """Return `count` directions as dicts {vector, variance, name}, largest variance first."""
+def find_directions(generator: Generator, count: int = 8, samples: int = 5000, seed: int = 0,
+                    method: str = "pca") -> list[dict]:
+    """Return `count` directions as dicts {vector, variance, name, effect}, strongest first."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    dirs, strength = (pca_directions if method == "pca" else sefa_directions)(generator, count, samples, seed)
+    named = name_directions(generator, dirs, seed)
+    return [{"vector": (sign * dirs[k]).tolist(), "variance": float(strength[k]), "name": name,
+             "effect": round(effect, 3)} for k, (name, sign, effect) in enumerate(named)]
+
+
+def pca_directions(generator: Generator, count: int, samples: int, seed: int):
+    """GANSpace: principal components of the first hidden layer, mapped back to z by regression."""
     g = torch.Generator().manual_seed(seed)
     generator.eval()
     zdim, nc = generator.config.latent_dim, generator.config.num_classes
@@ -64,25 +83,32 @@ def find_directions(generator: Generator, count: int = 8, samples: int = 5000, s
             h[m] -= h[m].mean(0)
     else:
         h -= h.mean(0)
-    # PCA by randomised SVD of the centred activations: only the top few components are needed
-    _, s, v = torch.pca_lowrank(h, q=count + 8, center=False, niter=4)
+    # PCA by randomised SVD of the centred activations: only the top few components are needed.
+    # Its random projection is seeded too, so the same checkpoint always gets the same sliders.
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        _, s, v = torch.pca_lowrank(h, q=count + 8, center=False, niter=4)
     comps = v[:, :count].T  # (count, D)
     variance = (s[:count] ** 2 / (samples - 1)).numpy()
     coords = h @ comps.T  # (N, count)
     # Regress z on the PCA coordinates: column k of U is the change in z per unit of component k.
     u = torch.linalg.lstsq(coords, z.double()).solution  # (count, zdim)
-    dirs = (u / u.norm(dim=1, keepdim=True)).float()
-    out = []
-    for k in range(count):
-        name, sign, effect = name_direction(generator, dirs[k], seed=seed + k)
-        out.append({"vector": (sign * dirs[k]).tolist(), "variance": float(variance[k]),
-                    "name": name, "effect": round(effect, 3)})
-    return out
+    return (u / u.norm(dim=1, keepdim=True)).float(), variance
+
+
+def sefa_directions(generator: Generator, count: int, samples: int = 0, seed: int = 0):
+    """SeFa (Shen & Zhou 2021): the latent directions the first layer stretches most are the
+    top eigenvectors of A^T A, A being that layer's weights on z. No sampling needed."""
+    a = generator.fc.weight.detach()[:, :generator.config.latent_dim].double()  # the class inputs are not style
+    eigval, eigvec = torch.linalg.eigh(a.T @ a)
+    order = eigval.argsort(descending=True)[:count]
+    return eigvec[:, order].T.float().contiguous(), eigval[order].numpy()
 
 
 @torch.no_grad()
-def name_direction(generator: Generator, direction: torch.Tensor, n: int = 256, step: float = 2.0, seed: int = 0):
-    """(name or None, sign to apply, standardised effect) for one direction, by measurement."""
+def effects(generator: Generator, direction: torch.Tensor, n: int = 256, step: float = 2.0, seed: int = 0):
+    """Every attribute a direction moves consistently (same sign in >= 90 % of samples) and
+    strongly (at least half the attribute's spread), as (attribute, sign, effect), strongest first."""
     g = torch.Generator().manual_seed(10_000 + seed)
     nc = generator.config.num_classes
     z = torch.randn(n, generator.config.latent_dim, generator=g)
@@ -90,20 +116,38 @@ def name_direction(generator: Generator, direction: torch.Tensor, n: int = 256, 
     base = measure(generator(z, y))
     plus = measure(generator(z + step * direction, y))
     minus = measure(generator(z - step * direction, y))
-    best = (None, 1.0, 0.0)
+    found = []
     for attr in ATTRIBUTES:
         diff = plus[attr] - minus[attr]
-        spread = base[attr].std() + 1e-9
-        effect = float(diff.mean() / spread)  # change across the slider in units of the attribute's spread
+        effect = float(diff.mean() / (base[attr].std() + 1e-9))  # across the slider, in spreads of the attribute
         consistency = max((diff > 0).mean(), (diff < 0).mean())
-        if consistency >= 0.9 and abs(effect) >= 0.5 and abs(effect) > abs(best[2]):
-            best = (attr, 1.0 if effect > 0 else -1.0, effect)
-    return best[0], best[1], abs(best[2])
+        if consistency >= 0.9 and abs(effect) >= 0.5:
+            found.append((attr, 1.0 if effect > 0 else -1.0, abs(effect)))
+    return sorted(found, key=lambda f: -f[2])
 
 
-def store_directions(checkpoint, count: int = 8) -> list[dict]:
-    """Find a checkpoint's directions and keep them in its JSON, where DigitStudio reads them."""
+def name_directions(generator: Generator, dirs: torch.Tensor, seed: int = 0) -> list[tuple]:
+    """(name or None, sign, effect) per direction, every name used once. The direction with the
+    strongest effect on an attribute gets its plain name; another one moving mostly the same
+    attribute takes its next measured attribute, else the name with a number ("stroke width 2")."""
+    found = [effects(generator, dirs[k], seed=seed + k) for k in range(len(dirs))]
+    taken: dict[str, int] = {}
+    out: list[tuple] = [(None, 1.0, 0.0)] * len(dirs)
+    for k in sorted(range(len(dirs)), key=lambda k: -(found[k][0][2] if found[k] else 0.0)):
+        if not found[k]:
+            continue
+        free = [f for f in found[k] if f[0] not in taken]
+        attr, sign, effect = free[0] if free else found[k][0]
+        taken[attr] = taken.get(attr, 0) + 1
+        out[k] = (attr if taken[attr] == 1 else f"{attr} {taken[attr]}", sign, effect)
+    return out
+
+
+def store_directions(checkpoint, count: int = 8) -> dict[str, list[dict]]:
+    """Find a checkpoint's directions by both methods and keep them in its JSON, where
+    DigitStudio reads them ("directions" for PCA, "directions_sefa" for SeFa)."""
     generator, config = load_generator(checkpoint)
-    config["directions"] = find_directions(generator, count)
+    found = {method: find_directions(generator, count, method=method) for method in METHODS}
+    config["directions"], config["directions_sefa"] = found["pca"], found["sefa"]
     write_config(checkpoint, config)
-    return config["directions"]
+    return found

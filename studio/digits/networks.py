@@ -117,3 +117,26 @@ class Classifier(nn.Module):
 
 def one_hot(labels: torch.Tensor, num_classes: int = NUM_CLASSES) -> torch.Tensor:
     return F.one_hot(labels.long(), num_classes).float()
+
+
+class Encoder(nn.Module):
+    """A picture of a digit -> (latent, class logits) of a generator: where the search for a
+    drawing's twin starts. Trained by studio.training.encoder against one frozen generator."""
+
+    def __init__(self, latent_dim: int = 64, channels: int = 32, num_classes: int = NUM_CLASSES):
+        super().__init__()
+        c = channels
+        self.body = nn.Sequential(
+            nn.Conv2d(1, c, 3, 1, 1), nn.LeakyReLU(0.2),
+            nn.Conv2d(c, c, 4, 2, 1), nn.BatchNorm2d(c), nn.LeakyReLU(0.2),  # 14
+            nn.Conv2d(c, 2 * c, 4, 2, 1), nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2),  # 7
+            nn.Conv2d(2 * c, 2 * c, 3, 1, 1), nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2),
+            nn.Flatten(), nn.Linear(2 * c * 7 * 7, 256), nn.LeakyReLU(0.2),
+        )
+        self.latent = nn.Linear(256, latent_dim)
+        self.classes = nn.Sequential(nn.Dropout(0.2), nn.Linear(256, num_classes))
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """x (N, 1, 28, 28) in [-1, 1] -> (latent (N, latent_dim), class logits (N, classes))."""
+        h = self.body(x)
+        return self.latent(h), self.classes(h)

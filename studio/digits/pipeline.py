@@ -14,11 +14,12 @@ from PIL import Image
 
 from studio.core.images import tile, to_pil
 from studio.core.inputs import MAX_SEED, InputError, check_number  # noqa: F401 - part of this API
-from studio.digits.directions import find_directions
+from studio.digits.directions import METHODS, find_directions
 from studio.digits.networks import Generator, NUM_CLASSES
 from studio.digits.resolve import load_generator_any
 
 SLIDER_RANGE = 3.0  # slider values are in standard deviations of the latent prior
+MAX_LATENT = 12.0  # far beyond anything N(0, I) or a twin search gives; keeps API input sane
 
 
 @dataclass
@@ -48,10 +49,25 @@ class DigitStudio:
         self.config = config or {}
         self.latent_dim = generator.config.latent_dim
         self.conditional = generator.config.num_classes > 0
-        if directions is None:
-            stored = self.config.get("directions") or find_directions(generator)
-            directions = [Direction(torch.tensor(d["vector"]), d["variance"], d.get("name")) for d in stored]
-        self.directions = directions
+        self._given = directions
+        self._sets: dict[str, list[Direction]] = {}
+
+    def direction_set(self, method: str = "pca") -> list[Direction]:
+        """The sliders' directions by one method (see studio.digits.directions), stored in the
+        checkpoint's JSON or found on first use."""
+        if self._given is not None:
+            return self._given
+        if method not in METHODS:
+            raise InputError(f"direction method must be one of {', '.join(METHODS)}, got {str(method)[:40]!r}")
+        if method not in self._sets:
+            stored = self.config.get("directions" if method == "pca" else f"directions_{method}")
+            stored = stored or find_directions(self.generator, method=method)
+            self._sets[method] = [Direction(torch.tensor(d["vector"]), d["variance"], d.get("name")) for d in stored]
+        return self._sets[method]
+
+    @property
+    def directions(self) -> list[Direction]:
+        return self.direction_set("pca")
 
     @classmethod
     def from_checkpoint(cls, spec=None) -> "DigitStudio":
@@ -59,9 +75,24 @@ class DigitStudio:
         return cls(generator, config)
 
     # ---- inputs ------------------------------------------------------------------
-    def latent(self, seed) -> torch.Tensor:
+    def latent(self, seed, latent=None) -> torch.Tensor:
+        """The starting latent (1, d): a given one (a drawing's twin), else the seed's."""
+        if latent is not None:
+            return self.check_latent(latent)[None]
         seed = check_number("seed", seed, 0, MAX_SEED, integer=True)
         return torch.randn(1, self.latent_dim, generator=torch.Generator().manual_seed(seed))
+
+    def check_latent(self, latent) -> torch.Tensor:
+        """A latent from outside (the UI's state, the API): the right length, finite, not absurd."""
+        try:
+            z = torch.as_tensor(latent, dtype=torch.float32).flatten()
+        except (TypeError, ValueError, RuntimeError):
+            raise InputError("a latent must be a list of numbers") from None
+        if z.numel() != self.latent_dim:
+            raise InputError(f"a latent for this generator has {self.latent_dim} numbers, got {z.numel()}")
+        if not torch.isfinite(z).all() or z.abs().max() > MAX_LATENT:
+            raise InputError(f"latent values must be finite and within ±{MAX_LATENT:g}")
+        return z
 
     def class_weights(self, digit, blend_to=None, blend=0.0) -> torch.Tensor | None:
         if not self.conditional:
@@ -77,45 +108,53 @@ class DigitStudio:
         y[0, blend_to] += blend
         return y
 
-    def edit(self, z: torch.Tensor, sliders=(), truncation=1.0) -> torch.Tensor:
+    def edit(self, z: torch.Tensor, sliders=(), truncation=1.0, method: str = "pca") -> torch.Tensor:
         truncation = check_number("truncation", truncation, 0.0, 1.0)
+        directions = self.direction_set(method)
         sliders = list(sliders or [])
-        if len(sliders) > len(self.directions):
-            raise InputError(f"got {len(sliders)} slider values but this generator has {len(self.directions)} directions")
+        if len(sliders) > len(directions):
+            raise InputError(f"got {len(sliders)} slider values but this generator has {len(directions)} directions")
         # Truncation pulls z toward the prior's mean: cleaner, more typical digits, less variety.
         z = z * truncation
         for i, v in enumerate(sliders):
-            v = check_number(f"slider {self.directions[i].label(i)}", v, -SLIDER_RANGE, SLIDER_RANGE)
-            z = z + v * self.directions[i].vector
+            v = check_number(f"slider {directions[i].label(i)}", v, -SLIDER_RANGE, SLIDER_RANGE)
+            z = z + v * directions[i].vector
         return z
 
     # ---- outputs -----------------------------------------------------------------
     @torch.inference_mode()
-    def render(self, seed=0, digit=0, blend_to=None, blend=0.0, sliders=(), truncation=1.0) -> torch.Tensor:
-        """One digit as a (1, 1, 28, 28) tensor in [-1, 1]."""
-        z = self.edit(self.latent(seed), sliders, truncation)
+    def render(self, seed=0, digit=0, blend_to=None, blend=0.0, sliders=(), truncation=1.0, latent=None,
+               method: str = "pca") -> torch.Tensor:
+        """One digit as a (1, 1, 28, 28) tensor in [-1, 1]; `latent` (a twin's) replaces the seed's,
+        `method` picks the sliders' directions."""
+        z = self.edit(self.latent(seed, latent), sliders, truncation, method)
         return self.generator(z, self.class_weights(digit, blend_to, blend))
 
     def image(self, **kwargs) -> Image.Image:
         return to_pil(self.render(**kwargs)[0])
 
     @torch.inference_mode()
-    def interpolate(self, seed_a, seed_b, digit=0, frames: int = 16, sliders=(), truncation=1.0) -> list[Image.Image]:
-        """Frames walking from seed_a to seed_b along the great circle between their latents."""
+    def interpolate(self, seed_a, seed_b, digit=0, frames: int = 16, sliders=(), truncation=1.0,
+                    latent=None, method: str = "pca") -> list[Image.Image]:
+        """Frames walking from seed_a (or the given latent) to seed_b along the great circle between them."""
         frames = check_number("frames", frames, 2, 120, integer=True)
-        za, zb = self.latent(seed_a)[0], self.latent(seed_b)[0]
+        za, zb = self.latent(seed_a, latent)[0], self.latent(seed_b)[0]
         z = torch.stack([slerp(za, zb, t / (frames - 1)) for t in range(frames)])
-        z = self.edit(z, sliders, truncation)
+        z = self.edit(z, sliders, truncation, method)
         y = self.class_weights(digit)
         y = y.expand(frames, -1) if y is not None else None
         return [to_pil(img) for img in self.generator(z, y)]
 
     @torch.inference_mode()
-    def grid(self, seed=0, columns: int = 10, truncation=1.0) -> Image.Image:
-        """One row per digit, `columns` latents per row (the same latents in every row)."""
+    def grid(self, seed=0, columns: int = 10, truncation=1.0, latent=None) -> Image.Image:
+        """One row per digit, `columns` latents per row (the same latents in every row). A given
+        latent (a twin's) fills the first column: that handwriting as every digit."""
         columns = check_number("columns", columns, 1, 32, integer=True)
         gen = torch.Generator().manual_seed(check_number("seed", seed, 0, MAX_SEED, integer=True))
-        z = torch.randn(columns, self.latent_dim, generator=gen) * check_number("truncation", truncation, 0.0, 1.0)
+        z = torch.randn(columns, self.latent_dim, generator=gen)
+        if latent is not None:
+            z[0] = self.check_latent(latent)
+        z = z * check_number("truncation", truncation, 0.0, 1.0)
         rows = NUM_CLASSES if self.conditional else 1
         z = z.repeat(rows, 1)
         y = torch.eye(NUM_CLASSES).repeat_interleave(columns, 0) if self.conditional else None

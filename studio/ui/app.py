@@ -14,6 +14,18 @@ CSS = """
 """
 
 
+# The sketchpad starts with no tool chosen ("select the draw tool to start"); a person who came
+# to draw should not have to find the brush first.
+PICK_BRUSH = """() => {
+  let tries = 0;
+  const pick = () => {
+    const brush = document.querySelector('#digit-sketch button[aria-label="Brush"]');
+    if (brush) brush.click(); else if (tries++ < 50) setTimeout(pick, 200);
+  };
+  pick();
+}"""
+
+
 def build_app(generator: str | None = "shipped") -> gr.Blocks:
     GENERATOR.load(generator)
     # delete_cache: files Gradio copies for downloads are removed hourly once a day old.
@@ -29,9 +41,10 @@ def build_app(generator: str | None = "shipped") -> gr.Blocks:
                 train_tab.build(digits)
         digits["send_to_style"].click(digits_tab.digit_as_photo, digits["inputs"], style["photo"], api_name=False).then(
             lambda: gr.Tabs(selected="style"), None, tabs, api_name=False)
-        # Draw the first digit as soon as the page opens.
+        # Draw the first digit as soon as the page opens, and hand the canvas a ready brush.
         demo.load(digits["render"], digits["inputs"], digits["picture"], queue=False, api_name=False,
                   show_progress="hidden")
+        demo.load(None, None, None, js=PICK_BRUSH)
     return demo
 
 

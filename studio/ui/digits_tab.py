@@ -10,13 +10,18 @@ from pathlib import Path
 
 import gradio as gr
 
-from studio.digits import MAX_SEED, SLIDER_RANGE
 from studio.core.images import gif_bytes, png_bytes, strip, upscale
-from studio.ui.common import Number, Slider, img_html, one_thread, user_errors
+from studio.digits import MAX_SEED, SLIDER_RANGE
+from studio.digits.directions import METHODS
+from studio.digits.drawing import DrawingError
+from studio.ui.common import Number, Slider, img_html, one_thread, upload_image, user_errors
 from studio.ui.state import GENERATOR
 
 NUM_SLIDERS = 8
 DISPLAY = 280  # px: 10x the 28 px digit
+TWIN_DISPLAY = 112  # px: the drawing as read and its twin, 4x
+SEED_MODE = "**Seed mode**: the digit comes from the seed. Draw a digit below to morph your own handwriting."
+TWIN_MODE = "**Twin mode**: the digit is your drawing's twin; every control works on it. *Back to seed* leaves."
 EXPORT_DIR = Path(tempfile.gettempdir()) / "gan-studio-exports"
 DIGITS = [str(d) for d in range(10)]
 
@@ -38,42 +43,90 @@ def _blend_target(value):
     return None if value in (None, "", "none") else value
 
 
-def _controls(digit, blend_to, blend, seed, truncation, sliders):
-    return dict(seed=seed, digit=digit, blend_to=_blend_target(blend_to), blend=blend,
-                sliders=list(sliders), truncation=truncation)
+def _controls(digit, blend_to, blend, seed, truncation, rest):
+    """The Digits controls as DigitStudio arguments; `rest` is the sliders, then the direction
+    method and the twin's latent (None in seed mode), in the order of build()'s inputs."""
+    *sliders, method, twin = rest
+    return dict(seed=seed, digit=digit, blend_to=_blend_target(blend_to), blend=blend, sliders=list(sliders),
+                truncation=truncation, method=_method(method), latent=twin)
+
+
+def _method(label):
+    """The direction picker shows descriptions; the studio takes their keys."""
+    return next((k for k, v in METHODS.items() if label in (k, v)), label)
 
 
 @user_errors
 @one_thread
-def render(digit, blend_to, blend, seed, truncation, *sliders):
-    img = GENERATOR.get().image(**_controls(digit, blend_to, blend, seed, truncation, sliders))
+def render(digit, blend_to, blend, seed, truncation, *rest):
+    img = GENERATOR.get().image(**_controls(digit, blend_to, blend, seed, truncation, rest))
     return img_html(img, DISPLAY, f"generated digit {digit}")
 
 
 @user_errors
-def export_png(digit, blend_to, blend, seed, truncation, *sliders):
-    img = GENERATOR.get().image(**_controls(digit, blend_to, blend, seed, truncation, sliders))
-    return _export(png_bytes(upscale(img, 10)), ".png")
+def export_png(digit, blend_to, blend, seed, truncation, *rest):
+    img = GENERATOR.get().image(**_controls(digit, blend_to, blend, seed, truncation, rest))
+    return gr.update(value=_export(png_bytes(upscale(img, 10)), ".png"), visible=True)
 
 
 @user_errors
-def digit_as_photo(digit, blend_to, blend, seed, truncation, *sliders):
+def digit_as_photo(digit, blend_to, blend, seed, truncation, *rest):
     """The current digit, 10x upscaled, as an RGB picture file for the Style tab."""
-    img = GENERATOR.get().image(**_controls(digit, blend_to, blend, seed, truncation, sliders))
+    img = GENERATOR.get().image(**_controls(digit, blend_to, blend, seed, truncation, rest))
     return _export(png_bytes(upscale(img, 10).convert("RGB")), ".png")
 
 
 @user_errors
-def interpolate(digit, seed, seed_b, frames, truncation, *sliders):
-    imgs = GENERATOR.get().interpolate(seed, seed_b, digit=digit, frames=frames, sliders=list(sliders),
-                                       truncation=truncation)
+def interpolate(digit, seed, seed_b, frames, truncation, *rest):
+    c = _controls(digit, None, 0.0, seed, truncation, rest)
+    imgs = GENERATOR.get().interpolate(seed, seed_b, digit=digit, frames=frames, sliders=c["sliders"],
+                                       truncation=truncation, latent=c["latent"], method=c["method"])
     gif = gif_bytes([upscale(i, 6) for i in imgs])
     return upscale(strip(imgs), 3), img_html(gif, 168, "interpolation animation", fmt="gif"), _export(gif, ".gif")
 
 
 @user_errors
-def grid(seed, truncation):
-    return upscale(GENERATOR.get().grid(seed=seed, truncation=truncation), 3)
+def grid(seed, truncation, twin=None):
+    return upscale(GENERATOR.get().grid(seed=seed, truncation=truncation, latent=twin), 3)
+
+
+def _sketch_picture(value):
+    """The sketchpad's drawing (its composite: the strokes on a transparent canvas)."""
+    if isinstance(value, dict):
+        value = value.get("composite")
+    if value is None:
+        raise DrawingError("the drawing is empty: draw a digit on the canvas (or upload a picture of one)")
+    return value
+
+
+@user_errors
+def find_twin(picture):
+    """A drawing or an uploaded picture -> its twin becomes the current digit (seed mode ends)."""
+    if picture is None:
+        raise DrawingError("no picture: upload a picture of one digit")
+    twin = GENERATOR.inverter()(_sketch_picture(picture))
+    label = (f"**Looks like a {twin.digit}** ({twin.confidence:.0%} sure) · pixel error {twin.error:.3f} · "
+             f"found in {twin.seconds:.2f} s. Every control now works on your handwriting.")
+    return (img_html(twin.drawing, TWIN_DISPLAY, "your drawing as read"),
+            img_html(twin.image, TWIN_DISPLAY, f"its twin, a {twin.digit}"), label, twin.latent.tolist(),
+            str(twin.digit), "none", 1.0, *[0] * NUM_SLIDERS)
+
+
+def find_twin_of_sketch(value):
+    """The canvas path: what cannot be read (an empty canvas after Clear) is said beside the
+    canvas rather than as a pop-up, since it often follows a deliberate clear."""
+    try:
+        return find_twin(_sketch_picture(value))
+    except gr.Error as e:
+        return (gr.skip(), gr.skip(), f"⚠️ {e.message}", *[gr.skip()] * (4 + NUM_SLIDERS))
+
+
+def mode_text(twin):
+    return TWIN_MODE if twin else SEED_MODE
+
+
+def back_to_seed():
+    return None, SEED_MODE
 
 
 def model_choices() -> list[str]:
@@ -104,16 +157,16 @@ def random_seed():
     return random.randint(0, MAX_SEED)
 
 
-def _slider_labels() -> list[str | None]:
+def _slider_labels(method: str = "pca") -> list[str | None]:
     """One label per slider for the loaded generator's directions; None where it has fewer."""
-    dirs = GENERATOR.studio.directions if GENERATOR.studio else []
+    dirs = GENERATOR.studio.direction_set(_method(method)) if GENERATOR.studio else []
     return [f"{i + 1}. {dirs[i].label(i)}" if i < len(dirs) else None for i in range(NUM_SLIDERS)]
 
 
-def slider_updates():
-    """Relabel, show or hide the direction sliders after another generator is loaded."""
+def slider_updates(method="pca"):
+    """Relabel, show or hide the direction sliders after another generator or method is chosen."""
     return [gr.update(label=lab, visible=True, value=0) if lab else gr.update(visible=False, value=0)
-            for lab in _slider_labels()]
+            for lab in _slider_labels(method)]
 
 
 def build() -> dict:
@@ -134,17 +187,35 @@ def build() -> dict:
                 seed = Number(value=42, label="Seed", minimum=0, maximum=MAX_SEED, elem_id="seed")
                 randomise = gr.Button("Randomise", size="sm")
             truncation = Slider(0, 1, value=1.0, step=0.01, label="Truncation (lower: cleaner, less varied)")
-            with gr.Accordion("Latent directions (PCA of the generator, largest variance first)", open=True):
+            with gr.Accordion("Latent directions (strongest first; a name means a measurement confirmed it)",
+                              open=True):
+                method = gr.Radio(list(METHODS.values()), value=METHODS["pca"], label="Found by",
+                                  elem_id="direction-method")
                 sliders = [Slider(-SLIDER_RANGE, SLIDER_RANGE, value=0, step=0.05, label=lab or f"direction {i + 1}",
                                   visible=lab is not None, elem_id=f"dir-slider-{i}")
                            for i, lab in enumerate(_slider_labels())]
                 reset = gr.Button("Reset directions", size="sm")
         with gr.Column(scale=1, min_width=320):
+            mode = gr.Markdown(SEED_MODE, elem_id="digit-mode")
             picture = gr.HTML(label="Digit", elem_id="digit-image", min_height=DISPLAY)
             with gr.Row():
                 png_btn = gr.Button("Export PNG (280 px)")
                 send_to_style = gr.Button("Send to Style", elem_id="send-to-style")
-            png_file = gr.File(label="PNG", visible=True, height=60)
+            png_file = gr.File(label="PNG", visible=False, height=60)  # shown once there is a file
+            with gr.Accordion("Draw your own digit: its twin in the GAN takes your handwriting", open=True):
+                with gr.Row():
+                    sketch = gr.Sketchpad(label="Draw one digit", type="pil", canvas_size=(280, 280), scale=3,
+                                          min_width=220, elem_id="digit-sketch",
+                                          brush=gr.Brush(colors=["#000000"], default_size=18, color_mode="fixed"))
+                    with gr.Column(scale=2, min_width=150):
+                        gr.Markdown("As read (28 × 28) → its twin")
+                        with gr.Row():
+                            read_view = gr.HTML(elem_id="twin-read", min_height=TWIN_DISPLAY)
+                            twin_view = gr.HTML(elem_id="twin-image", min_height=TWIN_DISPLAY)
+                        twin_label = gr.Markdown("Draw a digit: its twin appears when a stroke ends.",
+                                                 elem_id="twin-label")
+                        seed_btn = gr.Button("Back to seed", size="sm", elem_id="twin-back")
+                upload = upload_image("…or upload a picture of a digit", elem_id="digit-upload", height=140)
             with gr.Accordion("Interpolate between two seeds", open=False):
                 with gr.Row():
                     seed_b = Number(value=7, label="Second seed", minimum=0, maximum=MAX_SEED)
@@ -155,9 +226,11 @@ def build() -> dict:
                 gif_file = gr.File(label="Animated GIF")
             with gr.Accordion("All digits: 10 x 10 grid", open=False):
                 grid_btn = gr.Button("Draw grid")
-                grid_img = gr.Image(label="One row per digit", type="pil", interactive=False)
+                grid_img = gr.Image(label="One row per digit (a twin fills the first column)", type="pil",
+                                    interactive=False)
+    twin = gr.State(None)  # the twin's latent while in twin mode
 
-    inputs = [digit, blend_to, blend, seed, truncation, *sliders]
+    inputs = [digit, blend_to, blend, seed, truncation, *sliders, method, twin]
     # Live path: .input fires while a slider is dragged; queue=False answers over plain HTTP
     # (no queue round-trips) and always_last drops stale intermediate positions.
     live = dict(fn=render, inputs=inputs, outputs=picture, queue=False, show_progress="hidden",
@@ -171,13 +244,26 @@ def build() -> dict:
         api_name=False, **live)
     model.focus(lambda: gr.update(choices=model_choices()), None, model, queue=False, api_name=False)
     load_btn.click(load_model, model, status, api_name="load_generator").then(
-        slider_updates, None, sliders, queue=False, api_name=False).then(api_name=False, **live)
+        back_to_seed, None, [twin, mode], queue=False, api_name=False).then(
+        slider_updates, method, sliders, queue=False, api_name=False).then(api_name=False, **live)
     png_btn.click(export_png, inputs, png_file, api_name="export_png")
-    interp_btn.click(interpolate, [digit, seed, seed_b, frames, truncation, *sliders], [strip_img, anim, gif_file],
-                     api_name="interpolate")
-    grid_btn.click(grid, [seed, truncation], grid_img, api_name="grid")
+    interp_btn.click(interpolate, [digit, seed, seed_b, frames, truncation, *sliders, method, twin],
+                     [strip_img, anim, gif_file], api_name="interpolate")
+    grid_btn.click(grid, [seed, truncation, twin], grid_img, api_name="grid")
+    method.change(slider_updates, method, sliders, queue=False, api_name=False).then(api_name=False, **live)
+    # The twin search runs in the queue, apart from the sliders' direct path, so it never holds them up.
+    found = [read_view, twin_view, twin_label, twin, digit, blend_to, truncation, *sliders]
+    search = dict(fn=find_twin, outputs=found, trigger_mode="always_last", concurrency_limit=2,
+                  concurrency_id="twin", show_progress="minimal")
+    # .change carries the finished stroke (.input fires before the canvas has it).
+    sketch.change(api_name=False, **{**search, "fn": find_twin_of_sketch}, inputs=sketch).then(
+        mode_text, twin, mode, queue=False, api_name=False).then(api_name=False, **live)
+    upload.change(inputs=upload, api_name="find_twin", **search).success(
+        mode_text, twin, mode, queue=False, api_name=False).then(api_name=False, **live)
+    seed_btn.click(back_to_seed, None, [twin, mode], queue=False, api_name=False).then(api_name=False, **live)
     # The public API endpoint for one digit (the live events above have api_name=False).
     hidden_btn = gr.Button(visible=False)
     hidden_btn.click(render, inputs, picture, api_name="digit", queue=False)
     return {"status": status, "picture": picture, "inputs": inputs, "sliders": sliders, "digit": digit,
-            "send_to_style": send_to_style, "render": render, "slider_updates": slider_updates}
+            "method": method, "twin": twin, "mode": mode, "send_to_style": send_to_style, "render": render,
+            "slider_updates": slider_updates, "back_to_seed": back_to_seed}

@@ -21,6 +21,7 @@ class GeneratorSlot:
         self.studio: DigitStudio | None = None
         self.source = "shipped"
         self.error: str | None = None
+        self._inverter = None  # (studio it belongs to, Inverter), built on the first drawing
 
     def load(self, spec: str | None = "shipped") -> str:
         """Load a generator; on failure keep the previous one and return the message."""
@@ -43,6 +44,16 @@ class GeneratorSlot:
         if studio is None:
             raise LookupError(f"No generator is loaded ({self.error or 'none yet'}).")
         return studio
+
+    def inverter(self):
+        """The twin finder for the loaded generator, with its encoder when one was trained for it."""
+        from studio.digits.invert import Inverter, matching_encoder
+
+        studio = self.get()
+        with self._lock:
+            if self._inverter is None or self._inverter[0] is not studio:
+                self._inverter = (studio, Inverter(studio.generator, matching_encoder(studio.generator)))
+            return self._inverter[1]
 
     def describe(self) -> str:
         if self.studio is None:

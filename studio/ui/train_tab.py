@@ -196,7 +196,8 @@ def build(digits: dict) -> dict:
     grid_index.release(browse_grid, grid_index, grid, api_name=False, queue=False)
     use_btn.click(use_in_digits, None, message, api_name="train_use").then(
         GENERATOR.describe, None, digits["status"], api_name=False, queue=False).then(
-        digits["slider_updates"], None, digits["sliders"], api_name=False, queue=False).then(
+        digits["back_to_seed"], None, [digits["twin"], digits["mode"]], api_name=False, queue=False).then(
+        digits["slider_updates"], digits["method"], digits["sliders"], api_name=False, queue=False).then(
         digits["render"], digits["inputs"], digits["picture"], api_name=False, queue=False)
     dl_btn.click(download, None, files, api_name="train_download")
     pub_btn.click(publish, [repo_id, private], message, api_name="train_publish")

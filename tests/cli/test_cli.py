@@ -86,3 +86,27 @@ def test_console_script():
     assert exe, "gan-studio is not installed beside this python: run pip install -e ."
     r = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and r.stdout.startswith("usage: gan-studio")
+
+
+def test_invert_json_lines_twins_and_a_bad_file(tmp_path):
+    import json
+
+    from PIL import Image, ImageDraw
+
+    one = tmp_path / "my one.png"
+    img = Image.new("RGB", (200, 200), "white")
+    ImageDraw.Draw(img).line([(100, 20), (100, 180)], fill="black", width=14)
+    img.save(one)
+    bad = tmp_path / "notes.png"
+    bad.write_text("not a picture")
+    blank = tmp_path / "blank.png"
+    Image.new("RGB", (100, 100), "white").save(blank)
+    r = run("invert", str(one), str(bad), str(blank), "--json", "--out-dir", str(tmp_path / "twins"))
+    assert r.returncode == 2, r.stderr
+    lines = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(lines) == 1 and lines[0]["file"] == str(one) and lines[0]["digit"] == 1
+    assert {"digit", "confidence", "latent", "error", "seconds"} <= set(lines[0]) and len(lines[0]["latent"]) == 64
+    assert f"{bad}: the drawing is not an image format" in r.stderr and f"{blank}: the drawing is empty" in r.stderr
+    twin = Image.open(tmp_path / "twins" / "my_one_twin.png")
+    assert twin.size == (28, 28) and twin.mode == "L"
+    assert "Traceback" not in r.stderr

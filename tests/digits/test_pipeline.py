@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from studio.digits.pipeline import DigitStudio, InputError, check_number, slerp
-from studio.digits.directions import find_directions, measure
+from studio.digits.directions import find_directions
 
 
 @pytest.fixture
@@ -82,19 +82,42 @@ def test_interpolate_and_grid(studio):
     assert grid.size == (10 * 30 + 2, 10 * 30 + 2)
 
 
-def test_directions_are_unit_and_ordered(tiny_generator):
-    dirs = find_directions(tiny_generator, count=4, samples=600)
-    assert len(dirs) == 4
-    variances = [d["variance"] for d in dirs]
-    assert variances == sorted(variances, reverse=True)
-    for d in dirs:
-        assert abs(np.linalg.norm(d["vector"]) - 1) < 1e-4
+def test_a_given_latent_replaces_the_seed(studio, tiny_generator):
+    z = torch.randn(16, generator=torch.Generator().manual_seed(9))
+    expected = tiny_generator(z[None], torch.eye(10)[[4]])
+    assert torch.allclose(studio.render(seed=1, digit=4, latent=z.tolist()), expected)
+    assert torch.allclose(studio.render(seed=2, digit=4, latent=z.tolist()), expected)  # the seed no longer matters
+    moved = studio.render(seed=1, digit=4, latent=z.tolist(), sliders=[1.5])
+    assert (moved - expected).abs().max() > 1e-3  # the sliders work on it
 
 
-def test_measure_slant_sign():
-    # A stroke from bottom-left to top-right ("/") leans right: positive slant.
-    img = -torch.ones(1, 1, 28, 28)
-    for i in range(20):
-        img[0, 0, 24 - i, 4 + i // 2] = 1.0
-    assert measure(img)["slant"][0] > 0
-    assert measure(img.flip(-1))["slant"][0] < 0
+def test_a_given_latent_starts_interpolation_and_fills_the_grid_column(studio):
+    z = torch.randn(16, generator=torch.Generator().manual_seed(9)).tolist()
+    frames = studio.interpolate(1, 2, digit=5, frames=4, latent=z)
+    assert np.array_equal(np.asarray(frames[0]), np.asarray(studio.image(seed=99, digit=5, latent=z)))
+    assert np.array_equal(np.asarray(frames[-1]), np.asarray(studio.image(seed=2, digit=5)))
+    with_twin, without = np.asarray(studio.grid(seed=0, latent=z)), np.asarray(studio.grid(seed=0))
+    first, rest = slice(2, 30), slice(32, None)  # first column, other columns (28 px + 2 px gutters)
+    assert not np.array_equal(with_twin[:, first], without[:, first])
+    assert np.array_equal(with_twin[:, rest], without[:, rest])
+
+
+@pytest.mark.parametrize("latent, message", [
+    ([0.0] * 3, "has 16 numbers"),
+    ([float("nan")] * 16, "finite"),
+    ([1e6] * 16, "within"),
+    ("abc", "list of numbers"),
+])
+def test_bad_latents_are_refused(studio, latent, message):
+    with pytest.raises(InputError, match=message):
+        studio.render(latent=latent)
+
+
+def test_sliders_follow_the_chosen_method(tiny_generator):
+    studio = DigitStudio(tiny_generator, {"directions": find_directions(tiny_generator, count=4, samples=800),
+                                          "directions_sefa": find_directions(tiny_generator, count=4, method="sefa")})
+    pca = studio.render(seed=1, digit=2, sliders=[2.0], method="pca")
+    sefa = studio.render(seed=1, digit=2, sliders=[2.0], method="sefa")
+    assert (pca - sefa).abs().max() > 1e-3
+    with pytest.raises(InputError, match="direction method"):
+        studio.render(method="tsne")

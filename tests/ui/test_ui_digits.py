@@ -85,3 +85,61 @@ def test_app_starts_without_a_usable_generator(tmp_path, content):
             c.predict(*DEFAULTS, api_name="/digit")
         assert "No generator is loaded" in str(err.value)
         assert ("does not exist" if content is None else "not a readable safetensors") in str(err.value)
+
+
+def draw_on_sketchpad(page, strokes):
+    """Draw with the mouse: strokes are lists of (x, y) in fractions of the canvas's drawing area."""
+    canvas = page.locator("#digit-sketch canvas").first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    # The 280 px drawing area sits in the middle of the component's canvas.
+    side = min(box["width"], box["height"]) * 0.8
+    left, top = box["x"] + (box["width"] - side) / 2, box["y"] + (box["height"] - side) / 2
+    for stroke in strokes:
+        page.mouse.move(left + side * stroke[0][0], top + side * stroke[0][1])
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(left + side * x, top + side * y, steps=12)
+        page.mouse.up()
+
+
+@pytest.mark.browser
+def test_draw_a_digit_find_its_twin_and_morph_it(app_url, page):
+    page.goto(app_url)
+    picture = page.locator("#digit-image img")
+    picture.wait_for(timeout=60000)
+    page.wait_for_selector("#digit-sketch button[aria-label='Brush']", timeout=30000)
+    page.wait_for_timeout(1000)  # the page selects the brush for the person
+    draw_on_sketchpad(page, [[(0.2, 0.15), (0.8, 0.15), (0.4, 0.9)]])  # a 7
+    twin = page.locator("#twin-image img")
+    twin.wait_for(timeout=30000)
+    label = page.locator("#twin-label").inner_text()
+    assert "Looks like a 7" in label, label
+    assert "Twin mode" in page.locator("#digit-mode").inner_text()
+    page.wait_for_function("() => document.querySelector('#digit-picker input[value=\"7\"]').checked", timeout=15000)
+    before = picture.get_attribute("src")
+    drag_slider(page, "#dir-slider-0", 0.5, 0.95)
+    page.wait_for_function("b => document.querySelector('#digit-image img').src !== b", arg=before, timeout=15000)
+    # back to seed mode draws the seed's digit again
+    twin_src = picture.get_attribute("src")
+    page.locator("#twin-back").click()
+    page.wait_for_function("b => document.querySelector('#digit-image img').src !== b", arg=twin_src, timeout=15000)
+    assert "Seed mode" in page.locator("#digit-mode").inner_text()
+
+
+def test_find_twin_api(client, tmp_path):
+    from PIL import Image, ImageDraw
+
+    path = tmp_path / "four.png"
+    img = Image.new("RGB", (200, 200), "white")
+    ImageDraw.Draw(img).line([(120, 20), (40, 120), (170, 120)], fill="black", width=14)
+    ImageDraw.Draw(img).line([(130, 60), (130, 185)], fill="black", width=14)
+    img.save(path)
+    from gradio_client import handle_file
+
+    out = client.predict(handle_file(str(path)), api_name="/find_twin")
+    assert "Looks like a 4" in out[2]
+    blank = tmp_path / "blank.png"
+    Image.new("RGB", (64, 64), "white").save(blank)
+    with pytest.raises(Exception, match="the drawing is empty"):
+        client.predict(handle_file(str(blank)), api_name="/find_twin")

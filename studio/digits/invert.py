@@ -1,0 +1,146 @@
+"""Find a drawing's twin in the GAN: the class and latent that make the generator redraw it.
+
+    inverter = Inverter.from_checkpoint()            # the shipped generator and its encoder
+    twin = inverter(picture)                          # path, bytes, PIL image or array
+    twin.digit, twin.confidence, twin.latent, twin.error, twin.image
+
+Method (GAN inversion as in iGAN and in-domain inversion): the encoder proposes a latent and
+class probabilities in one pass; the likeliest classes (up to TOP_K, while they hold probability)
+each get a few starting latents, which Adam then refines together in one batch against the
+pixel error, with a prior term that keeps the latent typical of N(0, I). The twin is the
+candidate with the best pixel error plus class evidence. Without an encoder for the loaded
+generator (a run trained in the app), every class starts from random latents: slower and
+less exact, but it still works.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from PIL import Image
+
+from studio.core import paths
+from studio.core.images import to_pil
+from studio.digits.checkpoints import load_encoder, weights_digest
+from studio.digits.drawing import drawing_image, read_drawing
+from studio.digits.networks import Encoder, Generator, NUM_CLASSES, one_hot
+from studio.digits.resolve import load_generator_any
+
+TOP_K = 3  # classes tried at most; the encoder is rarely unsure between more
+CLASS_MASS = 0.995  # stop adding classes once these hold this much probability
+RESTARTS = 2  # starting latents per class: the encoder's, and one nudged off it
+STEPS = 160
+LR = 0.1
+PRIOR = 1e-3  # weight of mean(z^2): large latents draw blurry, atypical digits
+CLASS_WEIGHT = 0.02  # how much a class's probability counts against pixel error
+FIT_TEMPERATURE = 0.005  # without an encoder: pixel error that makes one class e times less likely
+
+
+@dataclass
+class Twin:
+    digit: int
+    confidence: float
+    latent: torch.Tensor  # (latent_dim,)
+    error: float  # mean squared pixel error, twin vs drawing, both in [0, 1]
+    image: Image.Image  # the twin, 28 x 28 white on black
+    drawing: Image.Image  # the drawing as read, 28 x 28 white on black
+    seconds: float = 0.0
+
+    def to_json(self, file: str | None = None) -> dict:
+        out = {"digit": self.digit, "confidence": round(self.confidence, 4),
+               "latent": [round(float(v), 5) for v in self.latent], "error": round(self.error, 5),
+               "seconds": round(self.seconds, 3)}
+        return {"file": file, **out} if file is not None else out
+
+
+class Inverter:
+    def __init__(self, generator: Generator, encoder: Encoder | None = None, steps: int = STEPS):
+        if not generator.config.num_classes:
+            raise ValueError("finding a twin needs a class-conditional generator")
+        self.generator = generator.eval().requires_grad_(False)
+        self.encoder = encoder.eval() if encoder is not None else None
+        self.steps = steps
+
+    @classmethod
+    def from_checkpoint(cls, generator_spec=None, encoder_path=paths.DEFAULT_ENCODER) -> "Inverter":
+        generator, _ = load_generator_any(generator_spec)
+        return cls(generator, matching_encoder(generator, encoder_path))
+
+    def __call__(self, picture) -> Twin:
+        t0 = time.perf_counter()
+        ink = read_drawing(picture)
+        twin = self.invert(torch.from_numpy(ink)[None, None])[0]
+        twin.seconds = time.perf_counter() - t0
+        return twin
+
+    def invert(self, ink: torch.Tensor) -> list[Twin]:
+        """ink (N, 1, 28, 28) in [0, 1], already read like MNIST -> one twin per picture."""
+        with torch.inference_mode():
+            target = ink.float() * 2 - 1
+            owner, classes, starts, probs = self._candidates(target)
+        z = starts.clone().requires_grad_(True)
+        y = one_hot(classes)
+        goal = target[owner]
+        opt = torch.optim.Adam([z], lr=LR)
+        for _ in range(self.steps):
+            err = (self.generator(z, y) - goal).pow(2).flatten(1).mean(1)
+            loss = err.sum() + PRIOR * z.pow(2).mean(1).sum()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+        with torch.inference_mode():
+            drawn = self.generator(z, y)
+            err = ((drawn - goal) / 2).pow(2).flatten(1).mean(1)  # in [0, 1] units, like the drawing
+            if self.encoder is None:  # no class evidence but the fit: how much better each class redraws it
+                best = err.view(ink.shape[0], NUM_CLASSES, RESTARTS).amin(2)  # _candidates' fixed layout
+                probs = (-best / FIT_TEMPERATURE).softmax(1)
+            score = err - CLASS_WEIGHT * torch.log(probs[owner, classes].clamp_min(1e-6))
+        twins = []
+        for i in range(ink.shape[0]):
+            rows = torch.nonzero(owner == i)[:, 0]
+            k = int(rows[score[rows].argmin()])
+            digit = int(classes[k])
+            twins.append(Twin(digit=digit, confidence=float(probs[i, digit]), latent=z[k].detach().clone(),
+                              error=float(err[k]), image=to_pil(drawn[k]), drawing=drawing_image(ink[i, 0].numpy())))
+        return twins
+
+    def _candidates(self, target: torch.Tensor):
+        """Starting points, one row each: (owner picture (M,), class (M,), latent (M, d)), and the
+        class probabilities (N, 10). A confident picture gets RESTARTS rows; an unsure one gets
+        RESTARTS rows for each class it may be, up to TOP_K classes."""
+        n, d = target.shape[0], self.generator.config.latent_dim
+        gen = torch.Generator().manual_seed(0)  # the same drawing always gets the same twin
+        if self.encoder is None:
+            probs = torch.full((n, NUM_CLASSES), 1.0 / NUM_CLASSES)
+            owner = torch.arange(n).repeat_interleave(NUM_CLASSES * RESTARTS)
+            classes = torch.arange(NUM_CLASSES).repeat_interleave(RESTARTS).repeat(n)
+            return owner, classes, 0.7 * torch.randn(len(owner), d, generator=gen), probs
+        z0, logits = self.encoder(target)
+        probs = logits.softmax(1)
+        top_p, top = probs.topk(TOP_K, dim=1)
+        keep = (top_p.cumsum(1) - top_p) < CLASS_MASS  # classes until CLASS_MASS is covered
+        owner, slot = torch.nonzero(keep, as_tuple=True)
+        owner, classes = owner.repeat_interleave(RESTARTS), top[owner, slot].repeat_interleave(RESTARTS)
+        nudge = torch.randn(len(owner), d, generator=gen) * 0.5
+        nudge[::RESTARTS] = 0  # the first start of each class is the encoder's own latent
+        return owner, classes, z0[owner] + nudge, probs
+
+
+def matching_encoder(generator: Generator, path=paths.DEFAULT_ENCODER) -> Encoder | None:
+    """The encoder trained for this very generator, or None (then inversion starts from random latents)."""
+    from pathlib import Path
+
+    if not Path(path).is_file():
+        return None
+    encoder, config = load_encoder(path)
+    return encoder if config.get("generator") == weights_digest(generator) else None
+
+
+def iou(a: np.ndarray, b: np.ndarray, level: float = 0.5) -> float:
+    """Intersection over union of two ink maps in [0, 1], each thresholded at `level`."""
+    a, b = np.asarray(a) >= level, np.asarray(b) >= level
+    union = (a | b).sum()
+    return float((a & b).sum() / union) if union else 1.0

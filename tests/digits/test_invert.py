@@ -1,0 +1,108 @@
+"""Finding a drawing's twin: mechanics on the shipped generator, and the quality bar on real digits."""
+
+import numpy as np
+import pytest
+import torch
+
+from mouse_drawings import drawings
+from studio.core import paths
+from studio.digits.checkpoints import load_generator, save_encoder
+from studio.digits.drawing import read_drawing
+from studio.digits.invert import Inverter, iou, matching_encoder
+from studio.digits.networks import Encoder, one_hot
+
+
+@pytest.fixture(scope="module")
+def inverter():
+    return Inverter.from_checkpoint()
+
+
+@pytest.fixture(scope="module")
+def generator():
+    return load_generator(paths.DEFAULT_GENERATOR)[0]
+
+
+def ink_of(generator, seed, digit):
+    z = torch.randn(1, generator.config.latent_dim, generator=torch.Generator().manual_seed(seed))
+    with torch.no_grad():
+        return ((generator(z, one_hot(torch.tensor([digit]))) + 1) / 2)[0, 0].numpy()
+
+
+def test_the_shipped_encoder_belongs_to_the_shipped_generator(inverter):
+    assert inverter.encoder is not None
+
+
+def test_a_generated_digit_finds_itself(inverter, generator):
+    for digit in (0, 4, 7):
+        ink = ink_of(generator, seed=11 + digit, digit=digit)
+        twin = inverter.invert(torch.from_numpy(ink)[None, None])[0]
+        assert twin.digit == digit
+        assert twin.error < 0.01 and iou(np.asarray(twin.image) / 255, ink) > 0.85
+
+
+def test_the_twin_comes_from_the_drawing_not_only_its_class(inverter, generator):
+    """Two different 3s get different twins, each closer to its own drawing than to the other."""
+    a, b = ink_of(generator, 1, 3), ink_of(generator, 2, 3)
+    ta, tb = inverter.invert(torch.from_numpy(np.stack([a, b]))[:, None])
+    ia, ib = np.asarray(ta.image) / 255, np.asarray(tb.image) / 255
+    assert iou(ia, a) > iou(ia, b) + 0.1 and iou(ib, b) > iou(ib, a) + 0.1
+    assert (ta.latent - tb.latent).norm() > 1.0
+
+
+def test_same_drawing_same_twin_and_fields(inverter):
+    picture, digit = drawings(1, seed=3)[0]
+    one, two = inverter(picture), inverter(picture)
+    assert torch.equal(one.latent, two.latent) and one.digit == two.digit
+    out = one.to_json("d.png")
+    assert set(out) == {"file", "digit", "confidence", "latent", "error", "seconds"}
+    assert len(out["latent"]) == 64 and 0 <= out["error"] <= 1 and 0 < out["confidence"] <= 1
+    assert one.image.size == (28, 28) and one.drawing.size == (28, 28) and one.seconds > 0
+
+
+def test_an_encoder_for_another_generator_is_not_used(tmp_path, tiny_generator, generator):
+    path = save_encoder(tmp_path / "encoder.safetensors", Encoder(16), tiny_generator)
+    assert matching_encoder(tiny_generator, path) is not None
+    assert matching_encoder(generator, path) is None
+    assert matching_encoder(generator, tmp_path / "missing.safetensors") is None
+
+
+def test_without_an_encoder_every_class_is_searched(generator):
+    twin = Inverter(generator, None, steps=60).invert(torch.from_numpy(ink_of(generator, 5, 6))[None, None])[0]
+    assert twin.digit == 6 and twin.error < 0.03
+
+
+def test_an_unconditional_generator_is_refused(tiny_generator):
+    from studio.digits.networks import Generator, GeneratorConfig
+
+    with pytest.raises(ValueError, match="class-conditional"):
+        Inverter(Generator(GeneratorConfig(latent_dim=16, channels=8, num_classes=0)))
+
+
+@pytest.mark.slow
+def test_quality_on_real_mnist_test_digits(inverter, mnist_available):
+    """The acceptance bar: 1,000 MNIST test digits (100 per class)."""
+    from studio.digits.data import load_mnist
+
+    x, y = load_mnist(mnist_available, train=False)
+    idx = torch.cat([torch.nonzero(y == c)[:100, 0] for c in range(10)])
+    inks = np.stack([read_drawing(x[i].numpy()) for i in idx])
+    twins = []
+    for i in range(0, len(inks), 100):
+        twins += inverter.invert(torch.from_numpy(inks[i:i + 100])[:, None])
+    agree = np.mean([t.digit == int(y[i]) for t, i in zip(twins, idx)])
+    mean_iou = np.mean([iou(np.asarray(t.image) / 255, ink) for t, ink in zip(twins, inks)])
+    print(f"MNIST test digits: class agreement {agree:.4f}, mean IoU {mean_iou:.4f}")
+    assert agree >= 0.98 and mean_iou >= 0.90
+
+
+@pytest.mark.slow
+def test_quality_on_mouse_drawings(inverter):
+    """200 drawings made by the tests: thick strokes, three looks, rotations and shears."""
+    pictures = drawings(200, seed=2026)
+    inks = np.stack([read_drawing(p) for p, _ in pictures])
+    twins = []
+    for i in range(0, len(inks), 100):
+        twins += inverter.invert(torch.from_numpy(inks[i:i + 100])[:, None])
+    right = np.mean([t.digit == d for t, (_, d) in zip(twins, pictures)])
+    print(f"mouse drawings: class right {right:.4f}")
+    assert right >= 0.95
