@@ -67,8 +67,8 @@ class FastStylizer:
                 self._codes.popitem(last=False)
         return code
 
-    def __call__(self, photo, paintings, weights=None, strength: float = 1.0, preserve_color: bool = False,
-                 max_size: int = 1024, mask=None) -> Image.Image:
+    def mixed_code(self, paintings, weights=None) -> StyleCode:
+        """One to three paintings (paths, pictures or arrays) -> the style code to paint with."""
         if not isinstance(paintings, (list, tuple)):
             paintings = [paintings]
         paintings = [p for p in paintings if p is not None]
@@ -77,11 +77,15 @@ class FastStylizer:
         if len(paintings) > 3:
             raise ImageInputError("blend at most three paintings")
         weights = check_weights(weights, len(paintings))
+        codes = [self.style_code(self._open(p, f"painting {i + 1}", STYLE_SIZE)[0]) for i, p in enumerate(paintings)]
+        return codes[0] if len(codes) == 1 else StyleCode.mix(codes, weights)
+
+    def __call__(self, photo, paintings, weights=None, strength: float = 1.0, preserve_color: bool = False,
+                 max_size: int = 1024, mask=None) -> Image.Image:
         strength = check_number("strength", strength, 0.0, 1.0)
         max_size = int(check_number("output size", max_size, 64, MAX_OUTPUT))
         photo, photo_key = self._open(photo, "photo", max_size)
-        codes = [self.style_code(self._open(p, f"painting {i + 1}", STYLE_SIZE)[0]) for i, p in enumerate(paintings)]
-        code = codes[0] if len(codes) == 1 else StyleCode.mix(codes, weights)
+        code = self.mixed_code(paintings, weights)
         x = to_tensor(photo)
         out = self.stylize_tensor(x, code, strength, key=photo_key)
         if preserve_color:
