@@ -10,6 +10,7 @@ import numpy as np
 from studio.core import paths
 from studio.core.imageio import ImageInputError
 from studio.style.tensors import MAX_OUTPUT
+from studio.ui import live_panel
 from studio.ui.common import Number, Slider, gpu, upload_image, user_errors
 from studio.ui.state import STYLIZER
 
@@ -127,6 +128,7 @@ def build() -> dict:
             with gr.Row():
                 preserve = gr.Checkbox(label="Keep the photo's colours")
                 size = Slider(256, MAX_OUTPUT, 768, step=64, label="Output size (long side, px)")
+    live_panel.build([p1, p2, p3], [w1, w2, w3], strength, preserve)
     with gr.Accordion("Limit the style to a region (paint a mask over the photo)", open=False):
         mask = gr.ImageEditor(label="Paint where the style should go", type="pil",
                               brush=gr.Brush(colors=["#ff3366"], default_size=30), eraser=gr.Eraser(),
