@@ -74,10 +74,11 @@ def main() -> int:
                 try:
                     if kind == "digit":
                         client.predict(str(rng.randrange(10)), "none", 0.5, rng.randrange(1000), 1.0,
-                                       *[rng.uniform(-2, 2) for _ in range(8)], api_name="/digit")
+                                       *[rng.uniform(-2, 2) for _ in range(8)], "PCA of the first layer (GANSpace)",
+                                       api_name="/digit")
                     else:
                         client.predict(handle_file(str(photo)), handle_file(str(rng.choice(paintings))), None, None,
-                                       1, 1, 1, rng.random(), False, 512, None, api_name="/stylize")
+                                       1, 1, 1, rng.random(), False, 512, None, api_name="/stylize_controls")
                     with lock:
                         results[kind].append((time.perf_counter() - t) * 1000)
                 except Exception as e:  # noqa: BLE001 - a load test counts every failure

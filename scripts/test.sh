@@ -20,6 +20,7 @@ fi
 # Real MNIST and MicroAST weights come from ../shared here; users' machines download them.
 export STUDIO_DATA_DIR="${STUDIO_DATA_DIR:-$(cd .. && pwd)/shared/data}"
 export STUDIO_WEIGHTS_DIR="${STUDIO_WEIGHTS_DIR:-$(cd .. && pwd)/shared/weights/microast}"
+export STUDIO_EXAMPLES_DIR="${STUDIO_EXAMPLES_DIR:-$(cd .. && pwd)/shared/images}"
 export HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False
 
 exec .venv/bin/python -m pytest "$@"

@@ -82,6 +82,7 @@ def pytest_runtest_makereport(item, call):
 WEIGHTS = Path(os.environ.get("STUDIO_WEIGHTS_DIR", SHARED / "weights" / "microast"))
 IMAGES = SHARED / "images"
 os.environ.setdefault("STUDIO_WEIGHTS_DIR", str(WEIGHTS))
+os.environ.setdefault("STUDIO_EXAMPLES_DIR", str(IMAGES))  # the Style tab's real examples, offline
 
 
 @pytest.fixture(scope="session")

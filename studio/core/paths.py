@@ -24,11 +24,9 @@ def data_dir(flag: str | os.PathLike | None = None) -> Path:
 
 
 def cache_dir() -> Path:
-    """Downloads and caches. A Space with persistent storage mounts /data: use it there."""
+    """Downloads and caches: STUDIO_CACHE_DIR (on a Space, a mounted storage bucket), else ~/.cache."""
     if os.environ.get("STUDIO_CACHE_DIR"):
         return Path(os.environ["STUDIO_CACHE_DIR"])
-    if Path("/data").is_dir() and os.access("/data", os.W_OK):
-        return Path("/data/gan-studio")
     return Path.home() / ".cache" / "gan-studio"
 
 

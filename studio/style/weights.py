@@ -8,14 +8,14 @@ numbers nor run code.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import urllib.request
 from pathlib import Path
 
 import torch
 
 from studio.core import paths
+from studio.share.download import DownloadError, sha256
+from studio.share.download import download as fetch
 
 MICROAST_COMMIT = "d2796c7dbf01dbc29ed35b11675d87fcc640f969"
 MICROAST_URL = f"https://raw.githubusercontent.com/EndyWon/MicroAST/{MICROAST_COMMIT}/models/{{name}}"
@@ -31,36 +31,16 @@ class WeightsError(RuntimeError):
     """Weights are missing, unreachable or fail verification; the message says what to do."""
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def cache_folder() -> Path:
     return paths.cache_dir() / "weights" / "microast"
 
 
-def download(url: str, dest: Path, expected_sha: str, timeout: float = 30.0) -> Path:
-    """Fetch url into dest atomically; a checksum mismatch deletes the download and raises."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+def download(url: str, dest: Path, expected_sha: str) -> Path:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as r, open(tmp, "wb") as f:
-            for block in iter(lambda: r.read(1 << 16), b""):
-                f.write(block)
-        got = sha256(tmp)
-        if got != expected_sha:
-            raise WeightsError(f"download of {url} has SHA-256 {got}, expected {expected_sha}; the file was deleted")
-        os.replace(tmp, dest)
-    except OSError as e:
-        raise WeightsError(f"could not download {url} ({e}); without network, set STUDIO_WEIGHTS_DIR to a folder "
-                           "holding the MicroAST weights") from e
-    finally:
-        tmp.unlink(missing_ok=True)
-    return dest
+        return fetch(url, dest, expected_sha)
+    except DownloadError as e:
+        raise WeightsError(f"{e}; without network, set STUDIO_WEIGHTS_DIR to a folder holding the MicroAST "
+                           "weights") from e
 
 
 def resolve_microast(weights_dir: str | os.PathLike | None = None, allow_download: bool = True) -> dict[str, Path]:

@@ -6,7 +6,9 @@ import os
 
 import gradio as gr
 
-from studio.ui import digits_tab, style_tab, train_tab
+from studio.core import paths
+
+from studio.ui import digits_tab, style_tab, tools, train_tab
 from studio.ui.state import GENERATOR
 
 CSS = """
@@ -34,11 +36,18 @@ def build_app(generator: str | None = "shipped") -> gr.Blocks:
                     "photos in the style of any painting.")
         with gr.Tabs() as tabs:
             with gr.Tab("Digits", id="digits"):
+                gr.Markdown("Morph digits a GAN draws, or draw your own and morph your handwriting.",
+                            elem_classes="tab-line")
                 digits = digits_tab.build()
             with gr.Tab("Style", id="style"):
+                gr.Markdown("Paint a photo, your webcam or a video in the style of any painting.",
+                            elem_classes="tab-line")
                 style = style_tab.build()
             with gr.Tab("Train", id="train"):
+                gr.Markdown("Train your own digit GAN in the background, watch it learn, use it in Digits.",
+                            elem_classes="tab-line")
                 train_tab.build(digits)
+        tools.build()
         digits["send_to_style"].click(digits_tab.digit_as_photo, digits["inputs"], style["photo"], api_name=False).then(
             lambda: gr.Tabs(selected="style"), None, tabs, api_name=False)
         # Draw the first digit as soon as the page opens, and hand the canvas a ready brush.
@@ -56,6 +65,9 @@ def launch(demo: gr.Blocks, **overrides):
         max_file_size="25mb",
         css=CSS,
         show_error=True,
+        favicon_path=str(paths.ASSETS / "favicon.png"),
+        # The studio's tools for agents: draw_digit, digit_grid, stylize, find_twin (studio.ui.tools).
+        mcp_server=os.environ.get("STUDIO_MCP", "1") != "0",
     )
     settings.update(overrides)
     # A bounded queue: past max_size people are told the app is busy instead of waiting forever.

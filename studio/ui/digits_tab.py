@@ -82,7 +82,8 @@ def interpolate(digit, seed, seed_b, frames, truncation, *rest):
     imgs = GENERATOR.get().interpolate(seed, seed_b, digit=digit, frames=frames, sliders=c["sliders"],
                                        truncation=truncation, latent=c["latent"], method=c["method"])
     gif = gif_bytes([upscale(i, 6) for i in imgs])
-    return upscale(strip(imgs), 3), img_html(gif, 168, "interpolation animation", fmt="gif"), _export(gif, ".gif")
+    return (upscale(strip(imgs), 3), img_html(gif, 168, "interpolation animation", fmt="gif"),
+            gr.update(value=_export(gif, ".gif"), visible=True))
 
 
 @user_errors
@@ -201,7 +202,7 @@ def build() -> dict:
             with gr.Row():
                 png_btn = gr.Button("Export PNG (280 px)")
                 send_to_style = gr.Button("Send to Style", elem_id="send-to-style")
-            png_file = gr.File(label="PNG", visible=False, height=60)  # shown once there is a file
+            png_file = gr.File(label="PNG", visible=False, height=60, elem_id="digit-png-file")  # shown with a file
             with gr.Accordion("Draw your own digit: its twin in the GAN takes your handwriting", open=True):
                 with gr.Row():
                     sketch = gr.Sketchpad(label="Draw one digit", type="pil", canvas_size=(280, 280), scale=3,
@@ -223,7 +224,7 @@ def build() -> dict:
                 interp_btn = gr.Button("Interpolate")
                 strip_img = gr.Image(label="Strip", type="pil", show_label=True, interactive=False)
                 anim = gr.HTML()
-                gif_file = gr.File(label="Animated GIF")
+                gif_file = gr.File(label="Animated GIF", visible=False, elem_id="digit-gif-file")
             with gr.Accordion("All digits: 10 x 10 grid", open=False):
                 grid_btn = gr.Button("Draw grid")
                 grid_img = gr.Image(label="One row per digit (a twin fills the first column)", type="pil",
@@ -243,13 +244,14 @@ def build() -> dict:
     reset.click(lambda: [0] * NUM_SLIDERS, None, sliders, queue=False, api_name=False).then(
         api_name=False, **live)
     model.focus(lambda: gr.update(choices=model_choices()), None, model, queue=False, api_name=False)
-    load_btn.click(load_model, model, status, api_name="load_generator").then(
+    load_btn.click(load_model, model, status, api_name="load_generator", api_visibility="undocumented").then(
         back_to_seed, None, [twin, mode], queue=False, api_name=False).then(
         slider_updates, method, sliders, queue=False, api_name=False).then(api_name=False, **live)
-    png_btn.click(export_png, inputs, png_file, api_name="export_png")
+    png_btn.click(export_png, inputs, png_file, api_name="export_png", api_visibility="undocumented")
     interp_btn.click(interpolate, [digit, seed, seed_b, frames, truncation, *sliders, method, twin],
-                     [strip_img, anim, gif_file], api_name="interpolate")
-    grid_btn.click(grid, [seed, truncation, twin], grid_img, api_name="grid")
+                     [strip_img, anim, gif_file], api_name="interpolate",
+                     api_visibility="undocumented")
+    grid_btn.click(grid, [seed, truncation, twin], grid_img, api_name="grid", api_visibility="undocumented")
     method.change(slider_updates, method, sliders, queue=False, api_name=False).then(api_name=False, **live)
     # The twin search runs in the queue, apart from the sliders' direct path, so it never holds them up.
     found = [read_view, twin_view, twin_label, twin, digit, blend_to, truncation, *sliders]
@@ -258,12 +260,12 @@ def build() -> dict:
     # .change carries the finished stroke (.input fires before the canvas has it).
     sketch.change(api_name=False, **{**search, "fn": find_twin_of_sketch}, inputs=sketch).then(
         mode_text, twin, mode, queue=False, api_name=False).then(api_name=False, **live)
-    upload.change(inputs=upload, api_name="find_twin", **search).success(
+    upload.change(inputs=upload, api_name="find_twin_upload", api_visibility="undocumented", **search).success(
         mode_text, twin, mode, queue=False, api_name=False).then(api_name=False, **live)
     seed_btn.click(back_to_seed, None, [twin, mode], queue=False, api_name=False).then(api_name=False, **live)
     # The public API endpoint for one digit (the live events above have api_name=False).
     hidden_btn = gr.Button(visible=False)
-    hidden_btn.click(render, inputs, picture, api_name="digit", queue=False)
+    hidden_btn.click(render, inputs, picture, api_name="digit", api_visibility="undocumented", queue=False)
     return {"status": status, "picture": picture, "inputs": inputs, "sliders": sliders, "digit": digit,
             "method": method, "twin": twin, "mode": mode, "send_to_style": send_to_style, "render": render,
             "slider_updates": slider_updates, "back_to_seed": back_to_seed}

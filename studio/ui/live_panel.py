@@ -172,6 +172,7 @@ def build(paintings: list, weights: list, strength, preserve) -> dict:
                [live_out, readout, session], stream_every=0.07, time_limit=600, concurrency_limit=LIVE_SLOTS,
                concurrency_id="live", show_progress="hidden", api_name=False)
     job = go.click(paint_video, [video, *paintings, strength, preserve, vsize, steady], [video_out, video_status],
-                   concurrency_limit=1, concurrency_id="video", api_name="paint_video")
+                   concurrency_limit=1, concurrency_id="video", api_name="paint_video",
+                   api_visibility="undocumented")
     cancel.click(lambda: "Cancelled.", None, video_status, cancels=[job], queue=False, api_name=False)
     return {"cam": cam, "live_out": live_out}

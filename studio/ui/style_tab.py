@@ -7,8 +7,8 @@ import threading
 import gradio as gr
 import numpy as np
 
-from studio.core import paths
 from studio.core.imageio import ImageInputError
+from studio.style.examples import example_pairs
 from studio.style.tensors import MAX_OUTPUT
 from studio.ui import live_panel
 from studio.ui.common import Number, Slider, gpu, upload_image, user_errors
@@ -74,8 +74,6 @@ def _classic_setup():
 @gpu
 def classic(photo, p1, p2, p3, w1, w2, w3, steps, size, style_weight, preserve, run_state):
     """Streams (image, loss curve, status) while optimising."""
-    import pandas as pd
-
     run_state = run_state or ClassicRun()
     run_state.stop.clear()
     if photo is None or p1 is None:
@@ -84,7 +82,7 @@ def classic(photo, p1, p2, p3, w1, w2, w3, steps, size, style_weight, preserve, 
     from studio.style.classic import VGG_DOWNLOAD_MB, vgg_cached
 
     if not vgg_cached():
-        yield None, pd.DataFrame([{"step": 0, "loss": 0.0}]), (
+        yield None, _loss_plot([]), (
             f"Downloading VGG-19 weights ({VGG_DOWNLOAD_MB} MB, first use only)…"), run_state
     stylizer = _classic_setup()
     rows = []
@@ -93,12 +91,19 @@ def classic(photo, p1, p2, p3, w1, w2, w3, steps, size, style_weight, preserve, 
                                   max_size=size, style_weight=style_weight, preserve_color=bool(preserve),
                                   should_stop=run_state.stop.is_set):
             if info.get("stopped"):
-                yield img, pd.DataFrame(rows or [{"step": 0, "loss": 0.0}]), f"Stopped at step {info['step']}.", run_state
+                yield img, _loss_plot(rows), f"Stopped at step {info['step']}.", run_state
                 return
             rows.append({"step": info["step"], "loss": info["loss"]})
-            yield img, pd.DataFrame(rows), f"Step {info['step']} / {info['steps']}, loss {info['loss']:.4g}", run_state
+            yield img, _loss_plot(rows), f"Step {info['step']} / {info['steps']}, loss {info['loss']:.4g}", run_state
     except (ImageInputError, ValueError) as e:
         raise gr.Error(str(e), print_exception=False) from None
+
+
+def _loss_plot(rows):
+    """The loss curve, shown once there is one (no blank axes before the first step)."""
+    import pandas as pd
+
+    return gr.update(value=pd.DataFrame(rows) if rows else None, visible=bool(rows))
 
 
 def stop_classic(run_state):
@@ -146,12 +151,12 @@ def build() -> dict:
         classic_status = gr.Markdown()
         with gr.Row():
             classic_img = gr.Image(label="Optimised image", interactive=False, format="png")
-            loss_plot = gr.LinePlot(x="step", y="loss", title="Loss", height=300)
+            loss_plot = gr.LinePlot(x="step", y="loss", title="Loss", height=300, visible=False)
     run_state = gr.State(None)
-    example = [paths.ASSETS / "example_digits.png", paths.ASSETS / "example_painting.png"]
-    if all(p.exists() for p in example):
-        gr.Examples([[str(p) for p in example]], [photo, p1],
-                    label="Example made by the studio itself: its own digits, a generated painting")
+    pairs, caption = example_pairs()
+    if pairs:
+        # A click fills the photo and the painting; their change events paint it (no second path to cache).
+        gr.Examples(pairs, [photo, p1], label=f"Examples: {caption}", elem_id="style-examples")
 
     inputs = [photo, p1, p2, p3, w1, w2, w3, strength, preserve, size, mask]
     # One job at a time per session; always_last collapses a burst of slider moves into the latest.
@@ -166,9 +171,9 @@ def build() -> dict:
     photo.change(_photo_to_editor, photo, mask, queue=False, api_name=False)
     mask.input(api_name=False, **go)
     api_btn = gr.Button(visible=False)
-    api_btn.click(api_name="stylize", **{**go, "fn": stylize})
+    api_btn.click(api_name="stylize_controls", api_visibility="undocumented", **{**go, "fn": stylize})
     run_btn.click(classic, [photo, p1, p2, p3, w1, w2, w3, steps, csize, sweight, preserve, run_state],
-                  [classic_img, loss_plot, classic_status, run_state], api_name="classic", concurrency_limit=1,
+                  [classic_img, loss_plot, classic_status, run_state], api_name="classic", api_visibility="undocumented", concurrency_limit=1,
                   concurrency_id="classic")
     stop_btn.click(stop_classic, run_state, classic_status, queue=False, api_name=False)
     return {"photo": photo, "result": result}

@@ -78,7 +78,7 @@ def refresh():
     """Called by the timer: everything comes from the server-side job, so reloads see the same job."""
     st = JOBS.status()
     if st["state"] == "idle":
-        return "No training job yet.", EMPTY, EMPTY, EMPTY, None, gr.update()
+        return "No training job yet.", *_plots(EMPTY, EMPTY, EMPTY), None, gr.update()
     metrics = read_metrics(Path(st["run_dir"]))
     loss, dvals, evals = _curves(metrics)
     text = f"**{Path(st['run_dir']).name}: {st['state']}** · step {st['step']} / {st['total']}"
@@ -91,7 +91,13 @@ def refresh():
     grids = samples(Path(st["run_dir"]))
     latest = str(grids[-1]) if grids else None
     browse = gr.update(maximum=max(len(grids), 2), value=max(len(grids), 1), visible=len(grids) > 1)
-    return text, loss, dvals, evals, latest, browse
+    return text, *_plots(loss, dvals, evals), latest, browse
+
+
+def _plots(*frames):
+    """Each plot shown once it has data; until then one line says what will appear (no blank axes)."""
+    updates = [gr.update(value=f, visible=f is not None) for f in frames]
+    return (*updates, gr.update(visible=all(f is None for f in frames)))
 
 
 def browse_grid(index):
@@ -118,7 +124,8 @@ def use_in_digits():
 def download():
     if JOBS.run_dir is None or not (JOBS.run_dir / "generator.safetensors").exists():
         raise JobError("no checkpoint to download yet")
-    return [str(JOBS.run_dir / "generator.safetensors"), str(JOBS.run_dir / "generator.json")]
+    return gr.update(value=[str(JOBS.run_dir / "generator.safetensors"), str(JOBS.run_dir / "generator.json")],
+                     visible=True)
 
 
 @user_errors
@@ -172,33 +179,36 @@ def build(digits: dict) -> dict:
                 private = gr.Checkbox(label="Private")
                 pub_btn = gr.Button("Publish generator")
             message = gr.Markdown(elem_id="train-message")
-            files = gr.File(label="Checkpoint", file_count="multiple")
+            files = gr.File(label="Checkpoint", file_count="multiple", visible=False, elem_id="train-files")
         with gr.Column(scale=2, min_width=480):
             status = gr.Markdown("No training job yet.", elem_id="train-status")
+            hint = gr.Markdown("*Loss curves, D(x) / D(G(z)) and evaluation appear here once a run has logged its "
+                               "first steps.*", elem_id="train-plot-hint")
             with gr.Row():
                 loss_plot = gr.LinePlot(EMPTY, x="step", y="value", color="series", title="Losses", height=260,
-                                        elem_id="train-loss-plot")
+                                        visible=False, elem_id="train-loss-plot")
                 d_plot = gr.LinePlot(EMPTY, x="step", y="value", color="series", title="D(x) and D(G(z))",
-                                     height=260)
+                                     height=260, visible=False)
             with gr.Row():
                 grid = gr.Image(label="Samples from fixed noise (row = digit)", interactive=False, height=320,
                                 elem_id="train-grid")
-                eval_plot = gr.LinePlot(EMPTY, x="step", y="value", color="series", title="Evaluation", height=260)
+                eval_plot = gr.LinePlot(EMPTY, x="step", y="value", color="series", title="Evaluation", height=260,
+                                        visible=False)
             grid_index = gr.Slider(1, 2, 1, step=1, label="Browse sample grids over time", visible=False)
     timer = gr.Timer(1.0)
-    timer.tick(refresh, None, [status, loss_plot, d_plot, eval_plot, grid, grid_index], api_name=False,
+    timer.tick(refresh, None, [status, loss_plot, d_plot, eval_plot, hint, grid, grid_index], api_name=False,
                queue=False, show_progress="hidden")
     start_btn.click(start, [loss, conditional, steps, batch, lr_g, lr_d, beta1, beta2, d_steps, ema, seed, device,
-                            eval_every], message, api_name="train_start")
+                            eval_every], message, api_name="train_start", api_visibility="undocumented")
     # Queued (not queue=False) so refusals show their message as a notification.
-    stop_btn.click(stop, None, message, api_name="train_stop")
-    resume_btn.click(resume, None, message, api_name="train_resume")
+    stop_btn.click(stop, None, message, api_name="train_stop", api_visibility="undocumented")
+    resume_btn.click(resume, None, message, api_name="train_resume", api_visibility="undocumented")
     grid_index.release(browse_grid, grid_index, grid, api_name=False, queue=False)
-    use_btn.click(use_in_digits, None, message, api_name="train_use").then(
+    use_btn.click(use_in_digits, None, message, api_name="train_use", api_visibility="undocumented").then(
         GENERATOR.describe, None, digits["status"], api_name=False, queue=False).then(
         digits["back_to_seed"], None, [digits["twin"], digits["mode"]], api_name=False, queue=False).then(
         digits["slider_updates"], digits["method"], digits["sliders"], api_name=False, queue=False).then(
         digits["render"], digits["inputs"], digits["picture"], api_name=False, queue=False)
-    dl_btn.click(download, None, files, api_name="train_download")
-    pub_btn.click(publish, [repo_id, private], message, api_name="train_publish")
+    dl_btn.click(download, None, files, api_name="train_download", api_visibility="undocumented")
+    pub_btn.click(publish, [repo_id, private], message, api_name="train_publish", api_visibility="undocumented")
     return {}

@@ -33,5 +33,5 @@ def test_browser_leaving_mid_stylisation(app_url, browser, photos, paintings):
     page.locator("#style-painting-1 input[type=file]").set_input_files(str(paintings[1]))
     page.wait_for_timeout(300)
     ctx.close()  # gone mid-request
-    html = Client(app_url, verbose=False).predict("4", "none", 0.5, 3, 1.0, *[0.0] * 8, api_name="/digit")
+    html = Client(app_url, verbose=False).predict("4", "none", 0.5, 3, 1.0, *[0.0] * 8, "PCA of the first layer (GANSpace)", api_name="/digit")
     assert html.startswith("<img")

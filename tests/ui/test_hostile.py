@@ -89,7 +89,7 @@ def tree_before():
 
 def stylize(client, photo_path, painting):
     return client.predict(handle_file(str(photo_path)), handle_file(str(painting)), None, None, 1, 1, 1, 1.0, False,
-                          256, None, api_name="/stylize")
+                          256, None, api_name="/stylize_controls")
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
@@ -101,7 +101,7 @@ def test_refused_uploads(client, tmp_path, paintings, name):
         with pytest.raises(Exception) as err:
             stylize(client, *args)
         assert message in str(err.value), str(err.value)
-    assert client.predict("1", "none", 0.5, 1, 1.0, *[0.0] * 8, api_name="/digit").startswith("<img")
+    assert client.predict("1", "none", 0.5, 1, 1.0, *[0.0] * 8, "PCA of the first layer (GANSpace)", api_name="/digit").startswith("<img")
 
 
 @pytest.mark.parametrize("name", sorted(ACCEPTED))
@@ -117,7 +117,7 @@ def test_awkward_but_valid_uploads(client, tmp_path, paintings, name):
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", -1e30, -1, "1e999", "9" * 5000])
 def test_numeric_fields(client, value):
     with pytest.raises(Exception) as err:
-        client.predict("2", "none", 0.5, value, 1.0, *[0.0] * 8, api_name="/digit")
+        client.predict("2", "none", 0.5, value, 1.0, *[0.0] * 8, "PCA of the first layer (GANSpace)", api_name="/digit")
     assert "seed must be" in str(err.value)
 
 
@@ -129,7 +129,7 @@ def test_numeric_fields(client, value):
 def test_model_picker_text(client, spec, message):
     status = client.predict(spec, api_name="/load_generator")
     assert "last load failed" in status and message in status
-    assert client.predict("1", "none", 0.5, 1, 1.0, *[0.0] * 8, api_name="/digit").startswith("<img")
+    assert client.predict("1", "none", 0.5, 1, 1.0, *[0.0] * 8, "PCA of the first layer (GANSpace)", api_name="/digit").startswith("<img")
 
 
 def test_nothing_written_into_the_project(client, tree_before):

@@ -5,7 +5,7 @@ from gradio_client import Client
 
 from conftest import drag_slider
 
-DEFAULTS = ["3", "none", 0.5, 42, 1.0] + [0.0] * 8
+DEFAULTS = ["3", "none", 0.5, 42, 1.0] + [0.0] * 8 + ["PCA of the first layer (GANSpace)"]  # the last: which directions
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +50,14 @@ def test_api_bad_input_gives_message_and_keeps_serving(client, changes, message)
 def test_grid_and_interpolation(client):
     grid = client.predict(0, 1.0, api_name="/grid")
     assert grid  # a file path to the PNG the app made
-    strip, anim, gif = client.predict("5", 1, 2, 8, 1.0, *[0.0] * 8, api_name="/interpolate")
+    strip, anim, gif = client.predict("5", 1, 2, 8, 1.0, *[0.0] * 8, "PCA of the first layer (GANSpace)",
+                                      api_name="/interpolate")
     assert anim.startswith('<img src="data:image/gif;base64,')
-    assert str(gif if isinstance(gif, str) else gif["path"]).endswith(".gif")
+    if isinstance(gif, dict):  # the download slot is an update that also makes it visible
+        assert gif.get("visible") is True
+        gif = gif.get("value", gif)
+        gif = gif["path"] if isinstance(gif, dict) else gif
+    assert str(gif).endswith(".gif")
 
 
 @pytest.mark.browser
@@ -137,9 +142,9 @@ def test_find_twin_api(client, tmp_path):
     img.save(path)
     from gradio_client import handle_file
 
-    out = client.predict(handle_file(str(path)), api_name="/find_twin")
+    out = client.predict(handle_file(str(path)), api_name="/find_twin_upload")
     assert "Looks like a 4" in out[2]
     blank = tmp_path / "blank.png"
     Image.new("RGB", (64, 64), "white").save(blank)
     with pytest.raises(Exception, match="the drawing is empty"):
-        client.predict(handle_file(str(blank)), api_name="/find_twin")
+        client.predict(handle_file(str(blank)), api_name="/find_twin_upload")

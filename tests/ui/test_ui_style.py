@@ -13,7 +13,7 @@ def client(app_url):
 
 def call(client, photo, painting, strength=1.0, size=256, preserve=False):
     return client.predict(handle_file(str(photo)), handle_file(str(painting)), None, None, 1, 1, 1, strength,
-                          preserve, size, None, api_name="/stylize")
+                          preserve, size, None, api_name="/stylize_controls")
 
 
 def test_api_stylizes(client, photos, paintings):

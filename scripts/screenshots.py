@@ -1,0 +1,71 @@
+"""Screenshots of each tab for the README, taken from the running app so they stay current.
+
+    python scripts/screenshots.py [--out docs/screenshots]
+
+Starts the app on a free port, opens it in headless Chromium (1280 x 900), and on each tab does
+what a visitor would first do: Digits draws a 7 on the canvas and shows its twin; Style paints
+the first example; Train shows the settings and the empty-run hint. Needs MicroAST weights and
+the example pictures (STUDIO_WEIGHTS_DIR, STUDIO_EXAMPLES_DIR, or network).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from studio.ui.testing import CHROMIUM_ARGS, chromium_path, serve_app  # noqa: E402
+
+
+def draw_seven(page) -> None:
+    canvas = page.locator("#digit-sketch canvas").first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    side = min(box["width"], box["height"]) * 0.8
+    left, top = box["x"] + (box["width"] - side) / 2, box["y"] + (box["height"] - side) / 2
+    page.mouse.move(left + side * 0.2, top + side * 0.15)
+    page.mouse.down()
+    page.mouse.move(left + side * 0.8, top + side * 0.15, steps=12)
+    page.mouse.move(left + side * 0.4, top + side * 0.9, steps=12)
+    page.mouse.up()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    with serve_app() as (url, *_), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url)
+        page.locator("#digit-image img").wait_for(timeout=60000)
+        page.wait_for_selector("#digit-sketch button[aria-label='Brush']", timeout=30000)
+        page.wait_for_timeout(1500)
+        draw_seven(page)
+        page.locator("#twin-image img").wait_for(timeout=30000)
+        page.evaluate("() => window.scrollTo(0, 0)")
+        page.screenshot(path=str(out / "digits.png"))
+        page.get_by_role("tab", name="Style").click()
+        page.locator("#style-examples").wait_for(timeout=30000)
+        page.locator("#style-examples tbody tr, #style-examples button").first.click()
+        page.locator("#style-result img").wait_for(timeout=60000)
+        page.wait_for_timeout(1000)
+        page.evaluate("() => window.scrollTo(0, 0)")
+        page.screenshot(path=str(out / "style.png"))
+        page.get_by_role("tab", name="Train").click()
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(out / "train.png"))
+        browser.close()
+    print("wrote " + ", ".join(str(out / f"{t}.png") for t in ("digits", "style", "train")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
