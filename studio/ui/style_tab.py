@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 
 import gradio as gr
 import numpy as np
@@ -11,7 +10,7 @@ from studio.core.imageio import ImageInputError
 from studio.style.examples import example_pairs
 from studio.style.tensors import MAX_OUTPUT
 from studio.ui import live_panel
-from studio.ui.common import Number, Slider, gpu, upload_image, user_errors
+from studio.ui.common import Number, Slider, upload_image, user_errors
 from studio.ui.state import STYLIZER
 
 
@@ -55,48 +54,46 @@ def _photo_to_editor(photo):
 
 
 class ClassicRun:
-    """One classic optimisation per browser session; Stop flips the flag it polls."""
+    """One classic optimisation per browser session, in its own process; Stop ends it."""
 
     def __init__(self):
-        self.stop = threading.Event()
+        self.job = None
+
+    def stop(self) -> None:
+        if self.job is not None:
+            self.job.stop()
 
 
-@user_errors
-def _classic_setup():
-    from studio.style.classic import ClassicStylizer, VGGUnavailable
-
-    try:
-        return ClassicStylizer.load()
-    except VGGUnavailable as e:
-        raise LookupError(str(e)) from None
-
-
-@gpu
 def classic(photo, p1, p2, p3, w1, w2, w3, steps, size, style_weight, preserve, run_state):
-    """Streams (image, loss curve, status) while optimising."""
-    run_state = run_state or ClassicRun()
-    run_state.stop.clear()
-    if photo is None or p1 is None:
-        raise gr.Error("upload a photo and at least one painting first")
-    paintings = [(p, w) for p, w in ((p1, w1), (p2, w2), (p3, w3)) if p is not None]
-    from studio.style.classic import VGG_DOWNLOAD_MB, vgg_cached
+    """Streams (image, loss curve, status) from the classic engine's process while it optimises."""
+    from studio.style.classic import VGG_DOWNLOAD_MB, VGGUnavailable, vgg_cached
+    from studio.style.classic_worker import ClassicJob
+    from studio.style.worker import StyleWorkerError
 
+    run_state = run_state or ClassicRun()
+    run_state.stop()  # one run per visitor: a new one replaces the old
+    if photo is None or p1 is None:
+        raise gr.Error("upload a photo and at least one painting first", print_exception=False)
+    paintings = [(p, w) for p, w in ((p1, w1), (p2, w2), (p3, w3)) if p is not None]
     if not vgg_cached():
         yield None, _loss_plot([]), (
             f"Downloading VGG-19 weights ({VGG_DOWNLOAD_MB} MB, first use only)…"), run_state
-    stylizer = _classic_setup()
+    job = run_state.job = ClassicJob(photo, [p for p, _ in paintings], [w for _, w in paintings], steps=steps,
+                                     max_size=size, style_weight=style_weight, preserve_color=bool(preserve))
     rows = []
     try:
-        for img, info in stylizer(photo, [p for p, _ in paintings], [w for _, w in paintings], steps=steps,
-                                  max_size=size, style_weight=style_weight, preserve_color=bool(preserve),
-                                  should_stop=run_state.stop.is_set):
+        for img, info in job:
             if info.get("stopped"):
                 yield img, _loss_plot(rows), f"Stopped at step {info['step']}.", run_state
                 return
             rows.append({"step": info["step"], "loss": info["loss"]})
             yield img, _loss_plot(rows), f"Step {info['step']} / {info['steps']}, loss {info['loss']:.4g}", run_state
-    except (ImageInputError, ValueError) as e:
+        if job.stopped:
+            yield gr.skip(), _loss_plot(rows), f"Stopped after step {rows[-1]['step'] if rows else 0}.", run_state
+    except (ImageInputError, ValueError, VGGUnavailable, StyleWorkerError) as e:
         raise gr.Error(str(e), print_exception=False) from None
+    finally:
+        job.close()  # a visitor who leaves mid-run does not leave the process behind
 
 
 def _loss_plot(rows):
@@ -108,8 +105,8 @@ def _loss_plot(rows):
 
 def stop_classic(run_state):
     if run_state is not None:
-        run_state.stop.set()
-    return "Stopping…"
+        run_state.stop()
+    return "Stopped."
 
 
 def build() -> dict:

@@ -1,0 +1,106 @@
+"""The classic (Gatys) engine in a process of its own, one per run.
+
+A classic run keeps both cores busy for minutes. In the app's process it would slow every
+slider move; here it runs at a lower CPU priority, a crash ends only this run, and Stop is
+a flag the optimisation checks between steps, with a kill as the backstop. The child also
+stops when the app that started it is gone.
+
+    job = ClassicJob(photo, [painting], steps=200, max_size=384)
+    for image, info in job:        # as ClassicStylizer yields them, from the other process
+        ...
+    job.stop()                     # returns within `timeout` seconds, the process ended
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+
+from studio.style.worker import NICE, StyleWorkerError
+
+
+def vgg_features():
+    """The default network: torchvision's VGG-19, downloaded once (studio.style.classic)."""
+    from studio.style.classic import load_vgg19_features
+
+    return load_vgg19_features()
+
+
+class ClassicJob:
+    def __init__(self, photo, paintings, style_weights=None, features=vgg_features, nice: int = NICE, **options):
+        """features: a picklable function returning the feature network (tests pass a small one)."""
+        ctx = mp.get_context("spawn")  # a fresh interpreter: no copied locks or torch thread pools
+        self._stop = ctx.Event()
+        receive, send = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_run, daemon=True, name="classic-style",
+                                 args=(send, self._stop, os.getpid(), features, nice, photo, paintings,
+                                       style_weights, options))
+        self._proc.start()
+        send.close()
+        self._conn = receive
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    def __iter__(self):
+        while True:
+            try:
+                kind, value = self._conn.recv()
+            except (EOFError, OSError):
+                self._proc.join(2)
+                if self.stopped:
+                    return  # stopped while it was between messages: nothing more to show
+                raise StyleWorkerError("the classic engine stopped unexpectedly (out of memory?); try again, "
+                                       "perhaps at a smaller size") from None
+            if kind == "error":
+                raise value
+            if kind == "done":
+                return
+            yield value
+
+    def stop(self, timeout: float = 1.5) -> None:
+        """Ask the run to stop after its current step; end the process if it has not within timeout."""
+        self._stop.set()
+        self._proc.join(timeout)
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join(1)
+
+    def close(self) -> None:
+        self.stop(timeout=0.5)
+        self._conn.close()
+
+
+def _run(conn, stop, parent, features, nice, photo, paintings, style_weights, options) -> None:
+    """Child process: optimise, sending each picture and its losses back."""
+    try:
+        os.nice(nice)
+    except (OSError, AttributeError):
+        pass  # not allowed or not POSIX: run at normal priority
+    from studio.style.classic import ClassicStylizer
+
+    def send(kind, value) -> bool:
+        try:
+            conn.send((kind, value))
+            return True
+        except (OSError, EOFError, BrokenPipeError):
+            return False  # the app stopped listening
+
+    try:
+        stylizer = ClassicStylizer(features())
+        run = stylizer(photo, paintings, style_weights,
+                       should_stop=lambda: stop.is_set() or os.getppid() != parent, **options)
+        for picture in run:
+            if not send("step", picture):
+                return
+        send("done", None)
+    except Exception as e:  # noqa: BLE001 - the app shows it
+        try:
+            conn.send(("error", e))
+        except Exception:  # noqa: BLE001 - an exception that will not pickle still gets its message through
+            send("error", RuntimeError(f"{type(e).__name__}: {e}"))
