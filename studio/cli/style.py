@@ -34,31 +34,31 @@ EXAMPLES_DOC = """Make the Style tab's example pictures from the project's own c
     python -m studio examples      # writes assets/example_digits.png and assets/example_painting.png"""
 
 
-def register(sub) -> None:
-    p = command(sub, "stylize", STYLIZE_DOC, "paint a photo in the style of one to three paintings", stylize)
-    p.add_argument("content", help="the photo")
+def painting_args(p, source: str, source_help: str, out_help: str) -> None:
+    """What painting a photo and painting a video share: the source, the paintings, the look."""
+    p.add_argument(source, help=source_help)
     p.add_argument("styles", nargs="+", help="one to three paintings")
-    p.add_argument("-o", "--out", required=True, help="output image (.png, .jpg or .webp)")
+    p.add_argument("-o", "--out", required=True, help=out_help)
     p.add_argument("--strength", type=float, default=1.0)
     p.add_argument("--preserve-color", action="store_true")
+    p.add_argument("--weights-dir", help="folder holding the MicroAST weights (else $STUDIO_WEIGHTS_DIR, cache, download)")
+
+
+def register(sub) -> None:
+    p = command(sub, "stylize", STYLIZE_DOC, "paint a photo in the style of one to three paintings", stylize)
+    painting_args(p, "content", "the photo", "output image (.png, .jpg or .webp)")
     p.add_argument("--max-size", type=int, default=1024, help="long side of the output, at most 4096")
     p.add_argument("--style-weights", type=float, nargs="+", help="one weight per painting")
     p.add_argument("--method", choices=("fast", "classic"), default="fast")
     p.add_argument("--steps", type=int, default=300, help="classic method: optimisation steps")
-    p.add_argument("--weights-dir", help="folder holding the MicroAST weights (else $STUDIO_WEIGHTS_DIR, cache, download)")
 
     p = command(sub, "video", VIDEO_DOC, "paint a video in the style of paintings, steady from frame to frame", video)
-    p.add_argument("input", help="the video")
-    p.add_argument("styles", nargs="+", help="one to three paintings")
-    p.add_argument("-o", "--out", required=True, help="output video (.mp4)")
-    p.add_argument("--strength", type=float, default=1.0)
-    p.add_argument("--preserve-color", action="store_true")
+    painting_args(p, "input", "the video", "output video (.mp4)")
     p.add_argument("--max-size", type=int, help="long side of the output (default: the input's size)")
     p.add_argument("--png-dir", help="also write every output frame as a PNG here")
     p.add_argument("--no-steady", action="store_true", help="paint each frame on its own (flickers)")
     p.add_argument("--max-seconds", type=float, default=60.0, help="refuse longer videos (default 60)")
     p.add_argument("--progress", choices=("bar", "jsonl", "none"), default="bar", help=argparse.SUPPRESS)
-    p.add_argument("--weights-dir", help="folder holding the MicroAST weights")
 
     command(sub, "examples", EXAMPLES_DOC, "redraw the Style tab's example pictures into assets/", examples)
 
