@@ -104,13 +104,13 @@ def video(args) -> int:
     from studio.style.weights import WeightsError
 
     try:
-        total = probe(args.input, args.max_seconds).frames  # a bad file is refused before the weights load
+        found = probe(args.input, args.max_seconds)  # a bad file is refused before the weights load
         painter = VideoStylizer(FastStylizer.load(args.weights_dir))
         bar = None
         if args.progress == "bar":
             from tqdm import tqdm
 
-            bar = tqdm(total=total, unit="frame", desc="video", mininterval=1.0)
+            bar = tqdm(total=found.frames, unit="frame", desc="video", mininterval=1.0)
 
         def progress(done, total):
             if bar is not None:
@@ -120,7 +120,8 @@ def video(args) -> int:
 
         info = painter(
             args.input, args.styles, args.out, args.strength, args.preserve_color, args.max_size,
-            steady=not args.no_steady, png_dir=args.png_dir, max_seconds=args.max_seconds, progress=progress)
+            steady=not args.no_steady, png_dir=args.png_dir, max_seconds=args.max_seconds, progress=progress,
+            info=found)
         if bar is not None:
             bar.close()
     except (InputError, WeightsError, OSError) as e:

@@ -110,13 +110,15 @@ class VideoStylizer:
 
     def __call__(self, src, paintings, out, strength: float = 1.0, preserve_color: bool = False,
                  max_size: int | None = None, steady: bool = True, png_dir=None, max_seconds: float = MAX_SECONDS,
-                 progress=lambda done, total: None, should_stop=lambda: False) -> VideoInfo:
+                 progress=lambda done, total: None, should_stop=lambda: False, info: VideoInfo | None = None
+                 ) -> VideoInfo:
+        """info: probe(src)'s answer when the caller already has it (a GIF is decoded once to count it)."""
         import av
 
         strength = check_number("strength", strength, 0.0, 1.0)
         if max_size is not None:
             max_size = int(check_number("max size", max_size, 64, MAX_OUTPUT, integer=True))
-        info = probe(src, max_seconds)
+        info = info or probe(src, max_seconds)
         code = self.stylizer.mixed_code(paintings)  # each painting encoded once for the whole video
         size = output_size(info, max_size)
         steadier = Steadier() if steady else None
