@@ -100,6 +100,14 @@ def fast_stylizer(microast_dir):
 
 
 @pytest.fixture(scope="session")
+def exact_stylizer(microast_dir):
+    """float32 throughout: the path the published test vector checks."""
+    from studio.style.fast import FastStylizer
+
+    return FastStylizer.load(microast_dir, allow_download=False, exact=True)
+
+
+@pytest.fixture(scope="session")
 def photos():
     return sorted((IMAGES / "content").glob("*.jpg"))
 

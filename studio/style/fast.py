@@ -19,6 +19,7 @@ from PIL import Image
 from studio.core.allocator import reuse_freed_memory
 from studio.core.imageio import ImageInputError, open_image
 from studio.core.inputs import check_number
+from studio.style.fastpath import bf16_is_native
 from studio.style.microast import MicroAST, StyleCode
 from studio.style.tensors import (MAX_OUTPUT, STYLE_SIZE, check_weights, fit, mask_tensor, pad4, preserve_colors,
                                   shrink, to_image, to_tensor)
@@ -31,11 +32,14 @@ def _digest(img: Image.Image) -> str:
 class FastStylizer:
     """MicroAST with the controls: strength, colour preservation, several paintings, mask, size."""
 
-    def __init__(self, model: MicroAST, cache_size: int = 32):
+    def __init__(self, model: MicroAST, cache_size: int = 32, exact: bool = False):
         reuse_freed_memory()  # big activations would page-fault in on every call (see studio.core.allocator)
         # channels-last lets oneDNN pick faster kernels here (measured: 1024 px 1.6 s vs 2.2 s)
         self.model = model.eval().to(memory_format=torch.channels_last)
-        self.model.use_fast_dec3()
+        # exact: float32 throughout (the test vector's path); otherwise bfloat16 in the layers where
+        # it stays invisible (studio.style.fastpath), on CPUs that have it natively
+        self.exact = exact or not bf16_is_native()
+        self.model.use_fast_path(reduced=not self.exact)
         self._codes: OrderedDict[str, StyleCode] = OrderedDict()
         self._cache_size = cache_size
         # The last photo's encoding: moving the strength slider then only runs the decoder.
@@ -46,10 +50,10 @@ class FastStylizer:
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, weights_dir=None, allow_download: bool = True) -> "FastStylizer":
+    def load(cls, weights_dir=None, allow_download: bool = True, exact: bool = False) -> "FastStylizer":
         from studio.style.weights import load_microast
 
-        return cls(load_microast(weights_dir, allow_download))
+        return cls(load_microast(weights_dir, allow_download), exact=exact)
 
     def style_code(self, painting: Image.Image) -> StyleCode:
         """Encode a painting once; later calls with the same pixels hit the cache."""

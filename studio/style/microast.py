@@ -113,69 +113,6 @@ class Decoder(nn.Module):
         )
 
 
-class FastDec3:
-    """dec3 rewritten for CPU speed; the same function (tests/test_microast.py compares them).
-
-    Measured with oneDNN on 2 cores, 512 px output:
-    - Conv(3, 64, 32, groups 32) has two inputs per group, a case oneDNN runs slowly: a depthwise
-      conv and then a sum of channel pairs takes 2.6 ms instead of 12.6 ms.
-    - Conv(3, 32, 16, groups 16): the same weights as a dense, block-diagonal conv take 15 ms
-      instead of 33 ms.
-    - The final Conv(9, 16, 3) writes 3 channels per pixel, which vectorises badly. On blocks of
-      4x4 pixels (pixel_unshuffle) it is a 3x3 conv from 256 to 48 channels: 25 ms instead of 36 ms.
-    """
-
-    def __init__(self, dec3: nn.Sequential):
-        cl = torch.channels_last
-        g1, g2, last = dec3[1].conv_layer, dec3[6].conv_layer, dec3[10].conv_layer
-        self.pw1, self.pw2 = dec3[3].conv_layer, dec3[8].conv_layer  # the 1x1 convs stay as they are
-        self.dw1 = g1.weight.reshape(-1, 1, 3, 3).contiguous(memory_format=cl)  # (64, 1, 3, 3)
-        self.b1 = g1.bias.view(1, -1, 1, 1)
-        cout = g2.out_channels  # block-diagonal dense form of the grouped conv
-        dense = g2.weight.new_zeros(cout, g2.in_channels, 3, 3)
-        per = g2.in_channels // cout
-        for g in range(cout):
-            dense[g, g * per:(g + 1) * per] = g2.weight[g]
-        self.dense2, self.b2 = dense.contiguous(memory_format=cl), g2.bias
-        self.block = 4
-        self.w_last, self.b_last = _polyphase(last.weight, self.block), last.bias.repeat_interleave(self.block ** 2)
-
-    def __call__(self, t: torch.Tensor) -> torch.Tensor:
-        up = dict(scale_factor=2, mode="bilinear", align_corners=False)
-        t = F.conv2d(_reflect(F.interpolate(t, **up), 1), self.dw1, groups=self.dw1.shape[0])
-        t = F.relu_(t[:, 0::2] + t[:, 1::2] + self.b1)
-        t = F.relu_(self.pw1(t))
-        t = F.relu_(F.conv2d(_reflect(F.interpolate(t, **up), 1), self.dense2, self.b2))
-        t = F.relu_(self.pw2(t))
-        # H and W are multiples of 4, so the padded image splits into whole 4x4 blocks
-        t = F.conv2d(F.pixel_unshuffle(_reflect(t, 4), self.block), self.w_last, self.b_last)
-        return F.pixel_shuffle(t, self.block)
-
-
-def _reflect(x: torch.Tensor, p: int) -> torch.Tensor:
-    return F.pad(x, [p] * 4, mode="reflect")
-
-
-def _polyphase(w: torch.Tensor, r: int) -> torch.Tensor:
-    """Weights of a stride-1 conv rewritten to act on r x r pixel blocks (pixel_unshuffle(r) in,
-    pixel_shuffle(r) out): output phase (ry, rx) takes input phase (sy, sx) of block offset (jy, jx)
-    with the original tap k = r*j + s - phase, where that tap exists."""
-    cout, cin, k, _ = w.shape
-    taps = (k + r - 2) // r + 1
-    out = w.new_zeros(cout, r, r, cin, r, r, taps, taps)
-    for ry in range(r):
-        for rx in range(r):
-            for sy in range(r):
-                for sx in range(r):
-                    for jy in range(taps):
-                        ky = r * jy + sy - ry
-                        for jx in range(taps):
-                            kx = r * jx + sx - rx
-                            if 0 <= ky < k and 0 <= kx < k:
-                                out[:, ry, rx, :, sy, sx, jy, jx] = w[:, :, ky, kx]
-    return out.reshape(cout * r * r, cin * r * r, taps, taps).contiguous(memory_format=torch.channels_last)
-
-
 @dataclass
 class StyleCode:
     """Everything the decoder needs from a painting: feature statistics at both levels and
@@ -209,16 +146,20 @@ class MicroAST(nn.Module):
     def __init__(self, strip_pixels: int = STRIP_PIXELS):
         super().__init__()
         self.strip_pixels = strip_pixels
-        self.fast_dec3: FastDec3 | None = None  # set by use_fast_dec3() once the weights are in
+        self.fast = None  # studio.style.fastpath.FastPath, set by use_fast_path() once the weights are in
         self.content_encoder = Encoder()
         self.style_encoder = Encoder()
         self.modulator = Modulator()
         self.decoder = Decoder()
 
     @torch.inference_mode()
-    def use_fast_dec3(self) -> None:
-        """Switch decode() to FastDec3, built from the current weights (call after loading them)."""
-        self.fast_dec3 = FastDec3(self.decoder.dec3)
+    def use_fast_path(self, reduced: bool = False) -> None:
+        """Switch encode_content() and decode() to the CPU-friendly rewrites of studio.style.fastpath,
+        built from the current weights (call after loading them). reduced=False: the same function;
+        reduced=True: some layers in bfloat16 (see FastPath)."""
+        from studio.style.fastpath import FastPath
+
+        self.fast = FastPath(self, reduced)
 
     @torch.inference_mode()
     def encode_style(self, style: torch.Tensor) -> StyleCode:
@@ -230,21 +171,23 @@ class MicroAST(nn.Module):
     @torch.inference_mode()
     def encode_content(self, content: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         h, w = content.shape[-2:]
+        encoder = self.fast.encoder if self.fast else self.content_encoder
         if h * w <= self.strip_pixels:
-            return self.content_encoder(content)
+            return encoder(content)
         # strips start on multiples of 4 rows, so they line up with the two stride-2 stages
-        return in_strips(self.content_encoder, content, strip_rows(w, 4, self.strip_pixels), 4 * ENCODER_HALO, 0.25)
+        return in_strips(encoder, content, strip_rows(w, 4, self.strip_pixels), 4 * ENCODER_HALO, 0.25)
 
     @torch.inference_mode()
     def decode(self, content_features: tuple[torch.Tensor, torch.Tensor], code: StyleCode) -> torch.Tensor:
         """Full-strength stylisation of encoded content, unclamped (as upstream)."""
         c1, c2 = content_features
         d = self.decoder
+        resblock = self.fast.resblock if self.fast else (lambda block, *args: block(*args))
         t = adaptive_instance_normalization(c2, code.mean2, code.std2)
-        t = d.dec1(t, code.w2, code.b2)
+        t = resblock(d.dec1, t, code.w2, code.b2)
         t = adaptive_instance_normalization(t, code.mean1, code.std1)
-        t = d.dec2(t, code.w1, code.b1)
-        dec3 = self.fast_dec3 or d.dec3
+        t = resblock(d.dec2, t, code.w1, code.b1)
+        dec3 = self.fast.dec3 if self.fast else d.dec3
         h, w = t.shape[-2:]
         if 16 * h * w <= self.strip_pixels:
             return dec3(t)

@@ -5,9 +5,9 @@ from studio.style.microast import MicroAST, StyleCode
 from studio.style.feature_stats import adaptive_instance_normalization, calc_mean_std
 
 
-def test_matches_reference_vector(fast_stylizer, microast_dir):
+def test_matches_reference_vector(exact_stylizer, microast_dir):
     tv = np.load(microast_dir / "testvector.npz")
-    out = fast_stylizer.model(torch.from_numpy(tv["content"]), torch.from_numpy(tv["style"]))
+    out = exact_stylizer.model(torch.from_numpy(tv["content"]), torch.from_numpy(tv["style"]))
     err = (out - torch.from_numpy(tv["out_alpha1"])).abs().max().item()
     assert err < 1e-4, err
 
@@ -71,16 +71,13 @@ def test_in_strips_joins_rows_in_order():
     assert torch.equal(up, x.repeat_interleave(4, -2))
 
 
-def test_fast_dec3_equals_dec3():
-    from studio.style.microast import FastDec3
-
+def test_adain_equals_its_definition():
+    """The one-pass (batch_norm) form equals (x - mean) / std * s_std + s_mean with calc_mean_std."""
     torch.manual_seed(0)
-    m = MicroAST().eval()
-    for p in m.decoder.dec3.parameters():  # weights of the real scale, not the init's tiny ones
-        p.data.normal_(0, 0.3)
-    t = torch.randn(1, 64, 9, 13)
-    with torch.inference_mode():
-        ref = m.decoder.dec3(t)
-        fast = FastDec3(m.decoder.dec3)(t)
-    assert fast.shape == ref.shape == (1, 3, 36, 52)
-    assert (fast - ref).abs().max().item() < 1e-4 * ref.abs().max().item()
+    content = torch.randn(2, 8, 10, 12) * 3 + 1
+    sm, ss = torch.randn(2, 8, 1, 1), torch.rand(2, 8, 1, 1) + 0.1
+    mean, std = calc_mean_std(content)
+    expected = (content - mean) / std * ss + sm
+    assert torch.allclose(adaptive_instance_normalization(content, sm, ss), expected, atol=1e-5)
+    one = adaptive_instance_normalization(content[:1], sm[:1], ss[:1])  # one code for a batch of one
+    assert torch.allclose(one, expected[:1], atol=1e-5)
