@@ -17,7 +17,7 @@ from studio.style.feature_stats import adaptive_instance_normalization, calc_mea
 
 # Large images run their full-resolution stages (the content encoder and dec3, which have no
 # global statistics) in horizontal strips: peak memory follows the strip, not the image.
-STRIP_PIXELS = 1 << 21
+STRIP_PIXELS = 1 << 20
 # Rows of context, in 1/4-resolution rows, that a strip needs on each side for its kept rows to
 # equal the whole-image result exactly. Measured on real images: the encoder (9x9 conv, two
 # strided 3x3, four 3x3 at 1/4 size) needs 6 and dec3 (two upsamplings, two 3x3, a 9x9) needs 3;
