@@ -1,9 +1,17 @@
-"""Many people at once: 20 gradio_client users for 60 s, mixing slider moves and 512 px stylisations.
+"""Many people at once: 20 gradio_client users for 60 s, mixing slider moves and 512 px stylisations,
+while one more visitor runs the classic (Gatys) method through the app the whole time.
 
-    python bench/load.py [--clients 20] [--seconds 60] [--stylize-share 0.25]
+    python bench/load.py [--clients 20] [--seconds 60] [--stylize-share 0.25] [--no-classic]
 
-Prints per endpoint: requests, failures, busy answers, p50 / p95 latency; and the server
-process's peak resident memory. Talks only to the app it starts on 127.0.0.1.
+Prints per endpoint: requests, failures, busy answers, p50 / p95 latency; how many steps the
+classic run made; and the peak resident memory of the server and its child processes. Talks
+only to the app it starts on 127.0.0.1.
+
+The classic method needs torchvision's pretrained VGG-19 (548 MB), which cannot be downloaded
+on a machine without internet. The app started here gets its own cache folder holding a
+VGG-19 with random weights in that file's place: the same layers, so the same work per step,
+and the app's own code path (its process, streaming previews, Stop) runs unchanged. The
+pictures it makes are meaningless; only the load counts.
 """
 
 from __future__ import annotations
@@ -36,6 +44,12 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid: int) -> list[int]:
     kids = []
     for task in Path(f"/proc/{pid}/task").iterdir():
@@ -43,11 +57,51 @@ def children(pid: int) -> list[int]:
     return kids
 
 
+def stand_in_vgg_cache() -> str:
+    """A cache folder for the app with a randomly initialised VGG-19 where the pretrained file goes."""
+    import tempfile
+
+    import torch
+    from torchvision.models import vgg19
+
+    folder = tempfile.mkdtemp(prefix="load-bench-cache-")
+    os.environ["STUDIO_CACHE_DIR"] = folder  # so _vgg_file() names the file inside it
+    from studio.style.classic import _vgg_file
+
+    path = _vgg_file()[1]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(vgg19().state_dict(), path)
+    return folder
+
+
+def start_classic(url, photo, painting):
+    """One visitor's classic run at the tab's default size, long enough to outlast the benchmark."""
+    from gradio_client import Client, handle_file
+
+    client = Client(url, verbose=False, ssl_verify=False)
+    return client.submit(handle_file(str(photo)), handle_file(str(painting)), None, None, 1, 1, 1, 1000, 384, 1e5,
+                         False, api_name="/classic")
+
+
+def classic_steps(job) -> int | str:
+    """The last step the classic run reported (it streams one update every 10 steps), then cancel it."""
+    if job is None:
+        return 0
+    status = [str(o[2]) for o in job.outputs() if o and len(o) > 2]
+    try:
+        job.cancel()
+    except Exception:  # noqa: BLE001 - the app is stopped next anyway, and the run with it
+        pass
+    last = next((s for s in reversed(status) if s.startswith("Step")), None)
+    return last.split()[1] if last else f"none ({status[-1] if status else job.status().code})"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--stylize-share", type=float, default=0.25)
+    ap.add_argument("--no-classic", action="store_true", help="no classic run in the background")
     args = ap.parse_args()
     from gradio_client import Client, handle_file
     from PIL import Image
@@ -60,8 +114,12 @@ def main() -> int:
     busy = {"digit": 0, "stylize": 0}
     lock = threading.Lock()
 
-    with serve_app() as (url, _, pid):
+    env = {} if args.no_classic else {"STUDIO_CACHE_DIR": stand_in_vgg_cache()}
+    with serve_app(env) as (url, _, pid):
+        classic = None if args.no_classic else start_classic(url, photo, paintings[0])
         deadline = time.time() + args.seconds
+        cpu0 = {p: cpu_seconds(p) for p in [pid, *children(pid)]}
+        own0 = sum(os.times()[:2])
 
         def user(i):
             rng = random.Random(i)
@@ -96,8 +154,13 @@ def main() -> int:
         for th in threads:
             th.join()
         peak = peak_rss_mb(pid)
-        worker_peaks = [peak_rss_mb(k) for k in children(pid)]  # the style engine's process
+        cpu = {p: cpu_seconds(p) - cpu0.get(p, 0.0) for p in [pid, *children(pid)]}
+        own = sum(os.times()[:2]) - own0
+        worker_peaks = [peak_rss_mb(k) for k in children(pid)]  # the style engines' processes
+        steps = classic_steps(classic)
     print(f"{args.clients} clients, {args.seconds:.0f} s, stylize share {args.stylize_share}")
+    if classic is not None:
+        print(f"classic run in the background: {steps} steps made during the run")
     for kind in results:
         r = results[kind]
         print(f"{kind:>8}: {len(r)} ok, {len(failures[kind])} failed, {busy[kind]} busy; "
@@ -106,6 +169,9 @@ def main() -> int:
             print(f"          failure: {msg}")
     print(f"server peak memory: {peak:.0f} MB; child processes: "
           f"{', '.join(f'{p:.0f} MB' for p in worker_peaks) or 'none'}; sum {peak + sum(worker_peaks):.0f} MB")
+    print(f"CPU seconds during the run: app {cpu.pop(pid):.1f}; child processes "
+          f"{', '.join(f'{c:.1f}' for c in cpu.values()) or 'none'}; these {args.clients} clients {own:.1f} "
+          f"(of {2 * args.seconds:.0f} on 2 cores)")
     return 0 if not any(failures.values()) else 1
 
 

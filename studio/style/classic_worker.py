@@ -16,7 +16,11 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 
-from studio.style.worker import NICE, StyleWorkerError
+from studio.style.worker import StyleWorkerError
+
+# Lower than the fast engine's (10): a classic run is minutes of background work, so the app's
+# own threads and the fast stylisations people wait on take the CPU first (bench/load.py).
+CLASSIC_NICE = 19
 
 
 def vgg_features():
@@ -27,7 +31,7 @@ def vgg_features():
 
 
 class ClassicJob:
-    def __init__(self, photo, paintings, style_weights=None, features=vgg_features, nice: int = NICE, **options):
+    def __init__(self, photo, paintings, style_weights=None, features=vgg_features, nice: int = CLASSIC_NICE, **options):
         """features: a picklable function returning the feature network (tests pass a small one)."""
         ctx = mp.get_context("spawn")  # a fresh interpreter: no copied locks or torch thread pools
         self._stop = ctx.Event()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import functools
 import logging
+from pathlib import Path
 
 import gradio as gr
 from PIL import Image
@@ -90,6 +91,25 @@ class UploadImage(gr.Image):
         if payload.path is None:  # a data URL: let Gradio decode it
             return super().preprocess(payload)
         return str(payload.path)
+
+
+class EncodedImage(gr.Image):
+    """gr.Image that also takes an already encoded PNG (bytes) and stores it as it is: the
+    style engine's process encodes it, so the app's own CPU does not (half of it under load)."""
+
+    is_template = True
+
+    def postprocess(self, value):
+        if not isinstance(value, bytes):
+            return super().postprocess(value)
+        from gradio.data_classes import ImageData
+        from gradio.processing_utils import hash_bytes
+
+        folder = Path(self.GRADIO_CACHE) / hash_bytes(value)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "image.png"
+        path.write_bytes(value)
+        return ImageData(path=str(path), orig_name=path.name)
 
 
 class Slider(gr.Slider):

@@ -10,7 +10,7 @@ from studio.core.imageio import ImageInputError
 from studio.style.examples import example_pairs
 from studio.style.tensors import MAX_OUTPUT
 from studio.ui import live_panel
-from studio.ui.common import Number, Slider, upload_image, user_errors
+from studio.ui.common import EncodedImage, Number, Slider, upload_image, user_errors
 from studio.ui.state import STYLIZER
 
 
@@ -38,8 +38,8 @@ def stylize(photo, p1, p2, p3, w1, w2, w3, strength, preserve, size, mask):
     paintings = [(p, w) for p, w in ((p1, w1), (p2, w2), (p3, w3)) if p is not None]
     if not paintings:
         raise ImageInputError("upload a painting to take the style from")
-    return STYLIZER.get()(photo, [p for p, _ in paintings], [w for _, w in paintings], strength, bool(preserve),
-                          size, _mask_from_editor(mask))
+    return STYLIZER.get().png(photo, [p for p, _ in paintings], [w for _, w in paintings], strength, bool(preserve),
+                              size, _mask_from_editor(mask))
 
 
 def stylize_live(photo, p1, p2, p3, *rest):
@@ -123,7 +123,7 @@ def build() -> dict:
                 w3 = Slider(0, 1, 1, step=0.05, label="Weight 3")
         with gr.Column(scale=1, min_width=360):
             gr.Markdown(STYLIZER.describe())
-            result = gr.Image(label="Painted photo", elem_id="style-result", format="png", interactive=False,
+            result = EncodedImage(label="Painted photo", elem_id="style-result", format="png", interactive=False,
                               height=420)
             strength = Slider(0, 1, 1.0, step=0.01, label="Style strength (0 = photo, 1 = full style)",
                                  elem_id="style-strength")

@@ -29,6 +29,16 @@ def test_same_result_as_in_process(worker, fast_stylizer, photos, paintings):
     assert np.abs(np.asarray(there, np.int16) - np.asarray(here, np.int16)).max() <= 1
 
 
+def test_png_is_the_same_picture_encoded(worker, photos, paintings):
+    import io
+
+    photo, painting = small(photos[0]), small(paintings[0])
+    picture = worker(photo, [painting], strength=0.6, max_size=96)
+    data = worker.png(photo, [painting], strength=0.6, max_size=96)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(data))), np.asarray(picture))
+
+
 def test_runs_at_lower_priority(worker):
     assert os.getpriority(os.PRIO_PROCESS, worker.pid) > os.getpriority(os.PRIO_PROCESS, os.getpid())
 
