@@ -48,3 +48,44 @@ def test_upload_stylize_and_move_strength(app_url, page, photos, paintings):
     drag_slider(page, "#style-strength", 0.99, 0.3, steps=5)
     page.wait_for_function("f => { const i = document.querySelector('#style-result img'); return i && i.src !== f; }",
                            arg=first, timeout=60000)
+
+
+# True once the result shows "queue: k/n" that a person can see: Gradio keeps the status text in
+# the page even when a tracker is hidden, at opacity 0, so every ancestor's opacity is checked too.
+SHOWN_QUEUE_PLACE = """() => {
+    const root = document.querySelector('#style-result');
+    const leaf = [...root.querySelectorAll('*')].find(e => !e.children.length && /queue: \\d+\\/\\d+/.test(e.textContent));
+    for (let e = leaf; e && e !== root; e = e.parentElement) {
+        const s = getComputedStyle(e);
+        if (s.display === 'none' || s.visibility === 'hidden' || Number(s.opacity) < 0.5) return false;
+    }
+    return Boolean(leaf);
+}"""
+
+
+def test_waiting_visitors_see_their_place_in_line(app_url, page, client, photos, paintings, tmp_path):
+    """While other people's stylisations fill the engine, a visitor's request shows its place in
+    the queue on the result (Gradio's status tracker), then the picture still arrives."""
+    from PIL import Image
+
+    page.goto(app_url)
+    page.get_by_role("tab", name="Style").click()
+    page.locator("#style-photo input[type=file]").set_input_files(str(photos[0]))
+    page.locator("#style-painting-1 input[type=file]").set_input_files(str(paintings[0]))
+    result = page.locator("#style-result img")
+    result.wait_for(timeout=60000)
+    first = result.get_attribute("src")
+
+    big = tmp_path / "big.jpg"  # about 1.5 s each at this size: four of them make a line
+    Image.open(photos[1]).convert("RGB").resize((3200, 2400)).save(big)
+    jobs = [client.submit(handle_file(str(big)), handle_file(str(paintings[1])), None, None, 1, 1, 1, 0.5, False,
+                          3200, None, api_name="/stylize_controls") for _ in range(4)]
+    page.wait_for_timeout(1000)
+    box = page.locator("#style-strength input[type=number]")
+    box.fill("0.4")
+    box.press("Enter")
+    page.wait_for_function(SHOWN_QUEUE_PLACE, timeout=20000)
+    page.wait_for_function("f => { const i = document.querySelector('#style-result img'); return i && i.src !== f; }",
+                           arg=first, timeout=90000)
+    for job in jobs:
+        job.result(timeout=120)
