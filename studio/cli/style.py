@@ -42,6 +42,8 @@ def painting_args(p, source: str, source_help: str, out_help: str) -> None:
     p.add_argument("--strength", type=float, default=1.0)
     p.add_argument("--preserve-color", action="store_true")
     p.add_argument("--weights-dir", help="folder holding the MicroAST weights (else $STUDIO_WEIGHTS_DIR, cache, download)")
+    p.add_argument("--exact", action="store_true",
+                   help="float32 throughout (default: bfloat16 in the layers where it stays invisible, on CPUs with it)")
 
 
 def register(sub) -> None:
@@ -75,7 +77,7 @@ def stylize(args) -> int:
         if args.method == "fast":
             from studio.style.fast import FastStylizer
 
-            result = FastStylizer.load(args.weights_dir)(
+            result = FastStylizer.load(args.weights_dir, exact=args.exact)(
                 args.content, args.styles, args.style_weights, args.strength, args.preserve_color, args.max_size)
         else:
             from studio.style.classic import ClassicStylizer
@@ -105,7 +107,7 @@ def video(args) -> int:
 
     try:
         found = probe(args.input, args.max_seconds)  # a bad file is refused before the weights load
-        painter = VideoStylizer(FastStylizer.load(args.weights_dir))
+        painter = VideoStylizer(FastStylizer.load(args.weights_dir, exact=args.exact))
         bar = None
         if args.progress == "bar":
             from tqdm import tqdm
