@@ -13,12 +13,13 @@ DOC = """Score a generator with the project's MNIST classifier.
     python -m studio evaluate [--generator SPEC] [--n-per-class 1000] [--json] [--write]
 
 Reports class accuracy of conditional samples, FID in the classifier's 128-d feature
-space against the MNIST test set (beside the real-vs-real floor: 10k train vs 10k test),
-the classifier Inception Score, and k-NN precision and recall."""
+space against the MNIST test set and the same per class, the classifier Inception Score,
+k-NN precision and recall, density and coverage; each beside its real-vs-real floor
+(10k training images against the 10k test images), which is what a perfect generator scores."""
 
 
 def register(sub) -> None:
-    p = command(sub, "evaluate", DOC, "score a generator: class accuracy, FID, IS, precision, recall", evaluate)
+    p = command(sub, "evaluate", DOC, "score a generator: class accuracy, FID, IS, precision, recall, density, coverage", evaluate)
     p.add_argument("--generator", default=str(paths.DEFAULT_GENERATOR),
                    help="checkpoint path, run folder or hf://USER/NAME")
     p.add_argument("--classifier", default=str(paths.DEFAULT_CLASSIFIER))
@@ -53,7 +54,7 @@ def evaluate(args) -> int:
             target = resolve_generator(args.generator)
             config = read_config(target)
             # the figures only: how long this run took is no property of the generator
-            config["metrics"] = {k: round(v, 5) if isinstance(v, float) else v for k, v in scores.items()}
+            config["metrics"] = {k: _rounded(v) for k, v in scores.items()}
             config["metrics"]["truncation"] = args.truncation
             config["metrics"]["evaluated"] = f"{args.n_per_class} samples per class, seed {args.seed}, MNIST test set"
             write_config(target, config)
@@ -63,6 +64,32 @@ def evaluate(args) -> int:
     if args.json:
         print(json.dumps(scores, indent=2))
     else:
-        for k, v in scores.items():
-            print(f"{k:>20}: {v:.4f}" if isinstance(v, float) else f"{k:>20}: {v}")
+        print(report(scores))
     return 0
+
+
+def _rounded(v):
+    if isinstance(v, list):
+        return [_rounded(x) for x in v]
+    return round(v, 5) if isinstance(v, float) else v
+
+
+MEASURES = ("class_accuracy", "inception_score", "fid", "class_fid", "precision", "recall", "density", "coverage")
+
+
+def report(scores: dict) -> str:
+    """Each measure beside its real-vs-real floor and the ratio; then FID class by class."""
+    lines = [f"{'measure':>16} {'generator':>10} {'real floor':>11} {'ratio':>7}"]
+    for name in MEASURES:
+        if name not in scores:
+            continue
+        floor = scores.get(f"{name}_floor")
+        tail = f" {floor:11.4f} {scores[name] / floor:7.3f}" if floor else ""
+        lines.append(f"{name:>16} {scores[name]:10.4f}{tail}")
+    if "class_fids" in scores:
+        floors = scores.get("class_fids_floor") or [None] * len(scores["class_fids"])
+        lines.append("FID per class (floor): " + ", ".join(
+            f"{c}: {v:.2f}" + (f" ({f:.2f})" if f is not None else "")
+            for c, (v, f) in enumerate(zip(scores["class_fids"], floors))))
+    lines.append(f"{scores['n']} samples, {scores.get('seconds', 0):.0f} s")
+    return "\n".join(lines)

@@ -55,6 +55,11 @@ def register(sub) -> None:
     p.add_argument("--beta2", type=float, default=d.beta2)
     p.add_argument("--d-steps", type=int, default=d.d_steps, help="critic steps per generator step")
     p.add_argument("--aux-weight", type=float, default=d.aux_weight)
+    p.add_argument("--gp-weight", type=float, default=d.gp_weight, help="WGAN-GP gradient penalty weight")
+    p.add_argument("--r1", type=float, default=d.r1_weight, help="R1 penalty gamma on real images (0: off)")
+    p.add_argument("--r2", type=float, default=d.r2_weight, help="R2 penalty gamma on generated images (0: off)")
+    p.add_argument("--augment-shift", type=int, default=d.augment_shift,
+                   help="translate real and generated images by up to this many pixels before D (0: off)")
     p.add_argument("--ema", type=float, default=d.ema, help="EMA decay of generator weights (0: off)")
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default=d.device)
@@ -88,6 +93,7 @@ def config_from_args(args) -> TrainConfig:
         loss=args.loss, conditional=not args.unconditional, latent_dim=args.latent_dim,
         g_channels=args.g_channels, d_channels=args.d_channels, lr_g=args.lr_g,
         lr_d=args.lr_d, beta1=args.beta1, beta2=args.beta2, d_steps=args.d_steps, aux_weight=args.aux_weight,
+        gp_weight=args.gp_weight, r1_weight=args.r1, r2_weight=args.r2, augment_shift=args.augment_shift,
         ema=args.ema, seed=args.seed, device=args.device, sample_every=args.sample_every,
         checkpoint_every=args.checkpoint_every, eval_every=args.eval_every, eval_per_class=args.eval_per_class,
         log_every=args.log_every, lr_decay_from=args.lr_decay_from, resume=args.resume)

@@ -3,8 +3,9 @@
     python -m studio evaluate [--generator SPEC] [--n-per-class 1000] [--json]
 
 Reports class accuracy of conditional samples, FID in the classifier's 128-d feature
-space against the MNIST test set (beside the real-vs-real floor: 10k train vs 10k test),
-the classifier Inception Score, and k-NN precision and recall.
+space against the MNIST test set, the same per class, the classifier Inception Score,
+k-NN precision and recall, and density and coverage; each distance beside its real-vs-real
+floor (10k training images against the 10k test images).
 """
 
 from __future__ import annotations
@@ -56,13 +57,21 @@ class Evaluator:
         return metrics.fid(self._train_features(n, seed), self.real()[0])
 
     def floor(self, n: int = 10000, seed: int = 0) -> dict:
-        """FID, precision and recall of real training images against the test set."""
-        f = self._train_features(n, seed)
-        p, r = metrics.precision_recall(self.real()[0], f)
-        return {"fid_floor": metrics.fid(f, self.real()[0]), "precision_floor": p, "recall_floor": r}
+        """Every distance of real training images (n, balanced as they come) against the test set:
+        what a perfect generator would score."""
+        x, y = load_mnist(self.data_root, train=True)
+        idx = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:n]
+        f = self.embed(to_model_range(x[idx]))[0]
+        real_f, _, real_y = self.real()
+        p, r = metrics.precision_recall(real_f, f)
+        d, c = metrics.density_coverage(real_f, f)
+        per_class = metrics.per_class_fid(real_f, real_y, f, y[idx].numpy())
+        return {"fid_floor": metrics.fid(f, real_f), "precision_floor": p, "recall_floor": r, "density_floor": d,
+                "coverage_floor": c, "class_fid_floor": float(np.mean(per_class)), "class_fids_floor": per_class}
 
     def score_images(self, images: torch.Tensor, labels: torch.Tensor | None = None, full: bool = True) -> dict:
-        """full=False skips precision/recall (a 10k x 10k distance matrix): for quick checks during training."""
+        """full=False skips the k-NN measures (10k x 10k distances) and per-class FID: for quick checks
+        during training."""
         f, p = self.embed(images)
         real_f = self.real()[0]
         is_mean, is_std = metrics.inception_score(p)
@@ -70,8 +79,12 @@ class Evaluator:
                "inception_score_std": is_std}
         if full:
             out["precision"], out["recall"] = metrics.precision_recall(real_f, f)
+            out["density"], out["coverage"] = metrics.density_coverage(real_f, f)
         if labels is not None:
             out["class_accuracy"] = float((p.argmax(1) == labels.numpy()).mean())
+            if full:
+                per_class = metrics.per_class_fid(real_f, self.real()[2], f, labels.numpy())
+                out["class_fid"], out["class_fids"] = float(np.mean(per_class)), per_class
         return out
 
 

@@ -78,3 +78,27 @@ def precision_recall(real: np.ndarray, fake: np.ndarray, k: int = 3, chunk: int 
     precision = _coverage(f, r, _kth_neighbour_radii(r, k, chunk), chunk)
     recall = _coverage(r, f, _kth_neighbour_radii(f, k, chunk), chunk)
     return precision, recall
+
+
+def density_coverage(real: np.ndarray, fake: np.ndarray, k: int = 5, chunk: int = 1000) -> tuple[float, float]:
+    """Density and coverage (Naeem et al. 2020), on the same k-NN balls around real points as
+    precision. Density counts, for each fake, how many real balls hold it, over k times the
+    number of fakes: about 1 when fakes are spread like reals, (k+1)/k for a copy of the real
+    set, above that when fakes crowd dense regions. Coverage is the share of real balls that
+    hold at least one fake: unlike recall, one outlying fake cannot inflate it."""
+    r = torch.as_tensor(np.asarray(real), dtype=torch.float32)
+    f = torch.as_tensor(np.asarray(fake), dtype=torch.float32)
+    radii = _kth_neighbour_radii(r, k, chunk)
+    held = torch.zeros(len(r), dtype=torch.bool)
+    count = 0
+    for i in range(0, len(f), chunk):
+        inside = torch.cdist(f[i:i + chunk], r) <= radii[None, :]
+        count += inside.sum().item()
+        held |= inside.any(0)
+    return count / (k * len(f)), held.float().mean().item()
+
+
+def per_class_fid(real: np.ndarray, real_labels: np.ndarray, fake: np.ndarray, fake_labels: np.ndarray) -> list[float]:
+    """FID of each class's samples against the real images of that class (classes 0..max label)."""
+    real_labels, fake_labels = np.asarray(real_labels), np.asarray(fake_labels)
+    return [fid(fake[fake_labels == c], real[real_labels == c]) for c in range(int(real_labels.max()) + 1)]

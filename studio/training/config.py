@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-LOSSES = ("hinge", "nonsaturating", "minimax", "wgan-gp")
+LOSSES = ("hinge", "nonsaturating", "minimax", "wgan-gp", "relativistic")
 
 
 class ConfigError(ValueError):
@@ -31,6 +31,9 @@ class TrainConfig:
     d_steps: int = 1
     aux_weight: float = 0.5  # AC-GAN class loss on top of the projection discriminator
     gp_weight: float = 10.0
+    r1_weight: float = 0.0  # gamma of the R1 penalty, gamma/2 * E|grad D(real)|^2 (Mescheder et al. 2018)
+    r2_weight: float = 0.0  # the same on fakes (R2); R3GAN uses both
+    augment_shift: int = 0  # translate real and fake images by up to this many pixels before D
     ema: float = 0.999  # 0 disables the EMA generator
     seed: int = 0
     device: str = "auto"
@@ -70,6 +73,10 @@ class TrainConfig:
         check(0 <= number("ema") < 1, "ema decay must be in [0, 1) (0 turns it off)")
         check(0 <= number("aux_weight") <= 10, "aux weight must be from 0 to 10")
         check(0 <= number("gp_weight") <= 1000, "gradient-penalty weight must be from 0 to 1000")
+        for name in ("r1_weight", "r2_weight"):
+            check(0 <= number(name) <= 1000, f"{name} (R1/R2 penalty gamma) must be from 0 to 1000")
+        check(0 <= number("augment_shift") <= 8 and float(self.augment_shift).is_integer(),
+              "augment-shift must be a whole number of pixels from 0 to 8")
         check(8 <= number("latent_dim") <= 512, "latent size must be from 8 to 512")
         for name in ("g_channels", "d_channels"):
             check(8 <= number(name) <= 512, f"{name} must be from 8 to 512")

@@ -1,7 +1,7 @@
 """Train the MNIST GAN: one trainer for the command line, the app's Train tab and torchrun.
 
     python -m studio train --data-root DIR --out DIR [--steps N | --epochs N] [--batch-size B]
-                           [--loss hinge|nonsaturating|minimax|wgan-gp] [--device auto|cpu|cuda]
+                           [--loss hinge|nonsaturating|minimax|wgan-gp|relativistic] [--device auto|cpu|cuda]
                            [--seed S] [--resume]
 
 Everything a run produces lives in --out, so any process can watch it:
@@ -31,7 +31,7 @@ from studio.digits.checkpoints import save_generator
 from studio.digits.data import load_mnist
 from studio.digits.networks import Discriminator, Generator, GeneratorConfig, NUM_CLASSES, one_hot
 from studio.training.config import TrainConfig
-from studio.training.losses import d_loss_fn, g_loss_fn
+from studio.training.losses import d_loss_fn, g_loss_fn, translate
 from studio.training.state import flatten_optimizer, unflatten_optimizer
 
 
@@ -104,9 +104,11 @@ class Trainer:
         meta = {"kind": "train_state", "step": self.step, "elapsed": self.elapsed,
                 "config": dataclasses.asdict(self.cfg), "opt_g": mg, "opt_d": md}
         save_tensors(self.state_path, tensors, meta)
-        summary = {"training": {"step": self.step, "seconds": round(self.elapsed, 1), "loss": self.cfg.loss,
-                                "batch_size": self.cfg.batch_size, "ema": self.cfg.ema, "seed": self.cfg.seed,
-                                "dataset": "MNIST train (60k)"}}
+        c = self.cfg
+        summary = {"training": {"step": self.step, "seconds": round(self.elapsed, 1), "loss": c.loss,
+                                "batch_size": c.batch_size, "ema": c.ema, "seed": c.seed,
+                                "r1": c.r1_weight, "r2": c.r2_weight, "augment_shift": c.augment_shift,
+                                "lr_g": c.lr_g, "lr_d": c.lr_d, "dataset": "MNIST train (60k)"}}
         save_generator(self.generator_path, self.sampling_generator(), summary)
 
     def load(self) -> None:
@@ -158,13 +160,17 @@ class Trainer:
             z = torch.randn(n, cfg.latent_dim, device=dev)
             with torch.no_grad():
                 fake = self.G(z, one_hot(labels).to(dev) if cond else None)
+            real, fake = translate(real, cfg.augment_shift), translate(fake, cfg.augment_shift)
+            r1, r2 = cfg.r1_weight > 0, cfg.r2_weight > 0
+            real.requires_grad_(r1)
+            fake.requires_grad_(r2)
             # One discriminator call per step (real, fake and, for WGAN-GP, interpolates together):
             # DistributedDataParallel allows a single forward before each backward.
             parts = [real, fake]
             gp = cfg.loss == "wgan-gp" and cfg.gp_weight > 0
             if gp:
                 eps = torch.rand(n, 1, 1, 1, device=dev)
-                parts.append((eps * real + (1 - eps) * fake).requires_grad_(True))
+                parts.append((eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(True))
             x = torch.cat(parts)
             lab = labels.repeat(len(parts)) if cond else None
             logits, aux = self.D_train(x, lab)
@@ -175,17 +181,28 @@ class Trainer:
             if gp:
                 (grad,) = torch.autograd.grad(logits[2 * n:].sum(), parts[2], create_graph=True)
                 loss_d = loss_d + cfg.gp_weight * ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()
+            if r1 or r2:
+                # The discriminator treats samples independently, so one gradient of the summed
+                # logits gives each input its own gradient.
+                wanted = [(t, w) for t, w in ((real, cfg.r1_weight), (fake, cfg.r2_weight)) if w > 0]
+                grads = torch.autograd.grad(logits[:2 * n].sum(), [t for t, _ in wanted], create_graph=True)
+                for g, (_, w) in zip(grads, wanted):
+                    loss_d = loss_d + w / 2 * g.square().flatten(1).sum(1).mean()
             self.opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             self.opt_d.step()
-        labels = torch.randint(0, NUM_CLASSES, (cfg.batch_size,), device=dev)
+        g_labels = torch.randint(0, NUM_CLASSES, (cfg.batch_size,), device=dev)
         z = torch.randn(cfg.batch_size, cfg.latent_dim, device=dev)
-        fake = self.G_train(z, one_hot(labels).to(dev) if cond else None)
+        fake = self.G_train(z, one_hot(g_labels).to(dev) if cond else None)
         # The plain D here: its gradients from this step are discarded, so no need to sync them.
-        lf, aux_f = self.D(fake, labels if cond else None)
-        loss_g = g_loss_fn(cfg.loss, lf)
+        lf, aux_f = self.D(translate(fake, cfg.augment_shift), g_labels if cond else None)
+        paired = None
+        if cfg.loss == "relativistic":  # each fake against a real, as in the discriminator's step
+            with torch.no_grad():
+                paired = self.D(translate(real.detach(), cfg.augment_shift), labels if cond else None)[0]
+        loss_g = g_loss_fn(cfg.loss, lf, paired)
         if cond and cfg.aux_weight > 0:
-            loss_g = loss_g + cfg.aux_weight * F.cross_entropy(aux_f, labels)
+            loss_g = loss_g + cfg.aux_weight * F.cross_entropy(aux_f, g_labels)
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.opt_g.step()

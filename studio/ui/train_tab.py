@@ -13,6 +13,8 @@ from studio.training.jobs import JobError, read_metrics, samples
 from studio.ui.common import Number, user_errors
 from studio.ui.state import GENERATOR, JOBS
 
+DEFAULTS = TrainConfig()  # the recommended recipe: the Train tab starts from it, as the CLI does
+
 EMPTY = None  # no data yet: an empty frame would make the plots infer a numeric colour scale
 
 
@@ -23,7 +25,8 @@ def _num(name, v):
 
 
 @user_errors
-def start(loss, conditional, steps, batch_size, lr_g, lr_d, beta1, beta2, d_steps, ema, seed, device, eval_every):
+def start(loss, conditional, steps, batch_size, lr_g, lr_d, beta1, beta2, d_steps, ema, seed, device, eval_every,
+          r1=0.0, r2=0.0, augment_shift=0):
     if JOBS.running():
         raise JobError(f"a training job is already running ({JOBS.run_dir.name}); stop it first")
     cfg = TrainConfig(out=str(JOBS.new_run_dir()), loss=loss, conditional=bool(conditional),
@@ -31,10 +34,12 @@ def start(loss, conditional, steps, batch_size, lr_g, lr_d, beta1, beta2, d_step
                       lr_g=_num("generator learning rate", lr_g), lr_d=_num("discriminator learning rate", lr_d),
                       beta1=_num("beta1", beta1), beta2=_num("beta2", beta2), d_steps=_num("critic steps", d_steps),
                       ema=_num("EMA", ema), seed=_num("seed", seed), device=device,
+                      r1_weight=_num("R1 gamma", r1), r2_weight=_num("R2 gamma", r2),
+                      augment_shift=_num("augmentation shift", augment_shift),
                       eval_every=_num("evaluate every", eval_every), sample_every=100, checkpoint_every=100,
                       log_every=10)
     cfg.validate()
-    for name in ("steps", "batch_size", "d_steps", "seed", "eval_every"):
+    for name in ("steps", "batch_size", "d_steps", "seed", "eval_every", "augment_shift"):
         setattr(cfg, name, int(getattr(cfg, name)))  # validated as whole numbers; the UI sends floats
     run = JOBS.start(cfg)
     return f"Started **{run.name}**."
@@ -148,7 +153,7 @@ def build(digits: dict) -> dict:
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
             with gr.Row():
-                loss = gr.Dropdown(list(LOSSES), value="hinge", label="Loss")
+                loss = gr.Dropdown(list(LOSSES), value=DEFAULTS.loss, label="Loss")
                 device = gr.Radio(["auto", "cpu", "cuda"], value="auto", label="Device")
             conditional = gr.Checkbox(True, label="Class-conditional (needed for Digits' digit picker)")
             with gr.Row():
@@ -156,14 +161,18 @@ def build(digits: dict) -> dict:
                 batch = Number(64, label="Batch size", minimum=2)
             with gr.Accordion("Optimiser and more", open=False):
                 with gr.Row():
-                    lr_g = Number(2e-4, label="G learning rate")
-                    lr_d = Number(2e-4, label="D learning rate")
+                    lr_g = Number(DEFAULTS.lr_g, label="G learning rate")
+                    lr_d = Number(DEFAULTS.lr_d, label="D learning rate")
                 with gr.Row():
-                    beta1 = Number(0.5, label="beta1")
-                    beta2 = Number(0.999, label="beta2")
+                    beta1 = Number(DEFAULTS.beta1, label="beta1")
+                    beta2 = Number(DEFAULTS.beta2, label="beta2")
                 with gr.Row():
-                    d_steps = Number(1, label="Critic steps per G step")
-                    ema = Number(0.999, label="EMA decay (0 = off)")
+                    d_steps = Number(DEFAULTS.d_steps, label="Critic steps per G step")
+                    ema = Number(DEFAULTS.ema, label="EMA decay (0 = off)")
+                with gr.Row():
+                    r1 = Number(DEFAULTS.r1_weight, label="R1 penalty γ (real images; 0 = off)")
+                    r2 = Number(DEFAULTS.r2_weight, label="R2 penalty γ (generated images; 0 = off)")
+                    shift = Number(DEFAULTS.augment_shift, label="Shift augmentation (px, 0 = off)")
                 with gr.Row():
                     seed = Number(0, label="Seed")
                     eval_every = Number(500, label="Evaluate every N steps (0 = never)")
@@ -199,7 +208,7 @@ def build(digits: dict) -> dict:
     timer.tick(refresh, None, [status, loss_plot, d_plot, eval_plot, hint, grid, grid_index], api_name=False,
                queue=False, show_progress="hidden")
     start_btn.click(start, [loss, conditional, steps, batch, lr_g, lr_d, beta1, beta2, d_steps, ema, seed, device,
-                            eval_every], message, api_name="train_start", api_visibility="undocumented")
+                            eval_every, r1, r2, shift], message, api_name="train_start", api_visibility="undocumented")
     # Queued (not queue=False) so refusals show their message as a notification.
     stop_btn.click(stop, None, message, api_name="train_stop", api_visibility="undocumented")
     resume_btn.click(resume, None, message, api_name="train_resume", api_visibility="undocumented")

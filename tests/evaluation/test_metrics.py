@@ -57,3 +57,42 @@ def test_inception_score_ignores_sample_order():
     ordered = np.eye(10)[np.repeat(np.arange(10), 1000)] * 0.99 + 0.001
     # near exp(log 10 - H(row)) = 9.3, not the ~1 that one class per split would give
     assert metrics.inception_score(ordered)[0] > 9.0
+
+
+def test_density_coverage_identical_sets():
+    # Each point lies in its own ball and in exactly k others': density = (k+1)/k (less a few
+    # points exactly on a ball's edge, which rounding can put either side), and every real
+    # ball holds a fake.
+    f = np.random.default_rng(3).normal(size=(1200, 8))
+    density, coverage = metrics.density_coverage(f, f, k=5, chunk=500)
+    assert coverage == 1.0
+    assert density == pytest.approx(6 / 5, abs=0.01)
+
+
+def test_density_coverage_disjoint_sets():
+    rng = np.random.default_rng(4)
+    real = rng.normal(size=(800, 8))
+    assert metrics.density_coverage(real, rng.normal(size=(800, 8)) + 100) == (0.0, 0.0)
+
+
+def test_coverage_counts_the_real_modes_reached():
+    """Ten far-apart clusters of reals; the fakes copy five of them three times over: coverage is
+    one half however many copies there are, and density stays a copy's (k+1)/k."""
+    rng = np.random.default_rng(5)
+    centres = rng.normal(size=(10, 8)) * 20  # clusters about 4 wide, 50 apart
+    real = np.concatenate([c + rng.normal(size=(100, 8)) for c in centres])
+    fake = np.tile(real[:500], (3, 1))
+    density, coverage = metrics.density_coverage(real, fake, k=5)
+    assert coverage == pytest.approx(0.5, abs=0.005)
+    assert density == pytest.approx(6 / 5, abs=0.01)
+
+
+def test_per_class_fid():
+    rng = np.random.default_rng(6)
+    real = rng.normal(size=(3000, 4))
+    labels = np.repeat(np.arange(3), 1000)
+    fake = real.copy()
+    fake[labels == 1] += np.array([2.0, 0, 0, 0])  # class 1 shifted by 2: FID 4 there, 0 elsewhere
+    fids = metrics.per_class_fid(real, labels, fake, labels)
+    assert fids[0] == pytest.approx(0, abs=1e-6) and fids[2] == pytest.approx(0, abs=1e-6)
+    assert fids[1] == pytest.approx(4.0, abs=1e-6)

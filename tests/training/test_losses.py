@@ -1,0 +1,31 @@
+"""The losses and the shift augmentation."""
+
+import torch
+
+from studio.training.losses import d_loss_fn, g_loss_fn, translate
+
+
+def test_relativistic_loss_pairs_real_and_fake():
+    real, fake = torch.tensor([2.0, 1.0]), torch.tensor([-1.0, 0.0])
+    # softplus(fake - real): small when each real scores above its paired fake
+    assert d_loss_fn("relativistic", real, fake) < d_loss_fn("relativistic", fake, real)
+    assert torch.isclose(g_loss_fn("relativistic", fake, real), d_loss_fn("relativistic", fake, real))
+
+
+def test_translate_moves_whole_images_within_the_shift():
+    torch.manual_seed(0)
+    x = torch.full((64, 1, 28, 28), -1.0)
+    x[:, 0, 14, 14] = 1.0  # one bright pixel in the middle
+    out = translate(x, 2)
+    assert out.shape == x.shape
+    ys, xs = torch.nonzero(out[:, 0] > 0, as_tuple=True)[1:]
+    assert len(ys) == 64  # the pixel survives every move, and nothing else lights up
+    assert (ys - 14).abs().max() <= 2 and (xs - 14).abs().max() <= 2
+    assert len({(int(a), int(b)) for a, b in zip(ys, xs)}) > 10  # and the moves vary
+    assert torch.equal(translate(x, 0), x)
+
+
+def test_translate_is_differentiable():
+    x = torch.rand(4, 1, 28, 28, requires_grad=True)
+    translate(x, 3).sum().backward()
+    assert x.grad is not None and x.grad.abs().sum() > 0
