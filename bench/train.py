@@ -1,8 +1,11 @@
 """Class accuracy of a GAN trained from scratch, against wall-clock time.
 
-    python bench/train.py [--minutes 10] [--eval-every 250] [--device auto] [--batch-size 64]
+    python bench/train.py [--minutes 10] [--eval-every 250] [--device auto] [--stop-at-90]
+                          [--loss L] [--lr-g X] [--lr-d X] [--r1 G] [--r2 G] [--augment-shift P]
+                          [--aux-weight W] [--ema D] [--batch-size B] [--seed S]
 
-Trains with the project's trainer (same code as the CLI and the Train tab) on real MNIST and,
+Trains with the project's trainer (same code as the CLI and the Train tab, and by default the
+same settings: TrainConfig's, which the flags override) on real MNIST and,
 every --eval-every steps, scores 1,000 conditional samples (100 per class) of the EMA
 generator with the project's classifier. Wall time includes data loading and the evaluations.
 Prints one line per evaluation and the time the run first reached 90 %.
@@ -28,16 +31,20 @@ def main() -> int:
     ap.add_argument("--minutes", type=float, default=10)
     ap.add_argument("--eval-every", type=int, default=250)
     ap.add_argument("--device", default="auto")
-    ap.add_argument("--batch-size", type=int, default=64)
-    ap.add_argument("--ema", type=float, default=0.99)
-    ap.add_argument("--aux-weight", type=float, default=1.0)
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--stop-at-90", action="store_true", help="end the run once it reaches 90 %%")
+    d = TrainConfig()
+    for flag, field in (("--loss", "loss"), ("--lr-g", "lr_g"), ("--lr-d", "lr_d"), ("--r1", "r1_weight"),
+                        ("--r2", "r2_weight"), ("--augment-shift", "augment_shift"), ("--aux-weight", "aux_weight"),
+                        ("--ema", "ema"), ("--batch-size", "batch_size"), ("--seed", "seed")):
+        ap.add_argument(flag, dest=field, type=type(getattr(d, field)), default=getattr(d, field))
     args = ap.parse_args()
     t0 = time.time()
     with tempfile.TemporaryDirectory() as out:
-        cfg = TrainConfig(out=out, steps=10_000_000, batch_size=args.batch_size, device=args.device, ema=args.ema,
-                          aux_weight=args.aux_weight, seed=args.seed, sample_every=10_000_000,
-                          checkpoint_every=10_000_000, log_every=10_000_000)
+        recipe = {k: getattr(args, k) for k in ("loss", "lr_g", "lr_d", "r1_weight", "r2_weight", "augment_shift",
+                                                  "aux_weight", "ema", "batch_size", "seed")}
+        print("recipe:", ", ".join(f"{k} {v}" for k, v in recipe.items()), flush=True)
+        cfg = TrainConfig(out=out, steps=10_000_000, device=args.device, sample_every=10_000_000,
+                          checkpoint_every=10_000_000, log_every=10_000_000, **recipe)
         trainer = Trainer(cfg)
         evaluator = Evaluator()
         evaluator.real()
@@ -56,7 +63,7 @@ def main() -> int:
             print(f"{wall:7.0f} {trainer.step:6d} {acc:9.3f}", flush=True)
             if acc >= 0.9 and first90 is None:
                 first90 = wall
-            return time.time() > deadline
+            return time.time() > deadline or (args.stop_at_90 and first90 is not None)
 
         # should_stop is polled before every step: use it as the per-step hook
         trainer.run(should_stop=lambda: trainer.step > 0 and on_step())
