@@ -36,15 +36,20 @@ def test_api_bad_upload_message(client, tmp_path, paintings, content, message):
     assert message in str(err.value)
 
 
-@pytest.mark.browser
-def test_upload_stylize_and_move_strength(app_url, page, photos, paintings):
+def open_painted(page, app_url, photo, painting) -> str:
+    """The Style tab with a photo and a painting uploaded; returns the painted result's src."""
     page.goto(app_url)
     page.get_by_role("tab", name="Style").click()
-    page.locator("#style-photo input[type=file]").set_input_files(str(photos[0]))
-    page.locator("#style-painting-1 input[type=file]").set_input_files(str(paintings[0]))
+    page.locator("#style-photo input[type=file]").set_input_files(str(photo))
+    page.locator("#style-painting-1 input[type=file]").set_input_files(str(painting))
     result = page.locator("#style-result img")
     result.wait_for(timeout=60000)
-    first = result.get_attribute("src")
+    return result.get_attribute("src")
+
+
+@pytest.mark.browser
+def test_upload_stylize_and_move_strength(app_url, page, photos, paintings):
+    first = open_painted(page, app_url, photos[0], paintings[0])
     drag_slider(page, "#style-strength", 0.99, 0.3, steps=5)
     page.wait_for_function("f => { const i = document.querySelector('#style-result img'); return i && i.src !== f; }",
                            arg=first, timeout=60000)
@@ -63,18 +68,13 @@ SHOWN_QUEUE_PLACE = """() => {
 }"""
 
 
+@pytest.mark.browser
 def test_waiting_visitors_see_their_place_in_line(app_url, page, client, photos, paintings, tmp_path):
     """While other people's stylisations fill the engine, a visitor's request shows its place in
     the queue on the result (Gradio's status tracker), then the picture still arrives."""
     from PIL import Image
 
-    page.goto(app_url)
-    page.get_by_role("tab", name="Style").click()
-    page.locator("#style-photo input[type=file]").set_input_files(str(photos[0]))
-    page.locator("#style-painting-1 input[type=file]").set_input_files(str(paintings[0]))
-    result = page.locator("#style-result img")
-    result.wait_for(timeout=60000)
-    first = result.get_attribute("src")
+    first = open_painted(page, app_url, photos[0], paintings[0])
 
     big = tmp_path / "big.jpg"  # about 1.5 s each at this size: four of them make a line
     Image.open(photos[1]).convert("RGB").resize((3200, 2400)).save(big)
