@@ -24,6 +24,9 @@ def test_real_test_images_are_classified(evaluator):
     assert scores["class_accuracy"] >= 0.99
     assert scores["fid"] == pytest.approx(0.0, abs=1e-3)  # identical sets
     assert scores["precision"] == 1.0 and scores["recall"] == 1.0
+    assert scores["coverage"] == 1.0
+    assert scores["density"] == pytest.approx(6 / 5, abs=0.01)  # a copy of the reals: (k+1)/k
+    assert max(scores["class_fids"]) == pytest.approx(0.0, abs=1e-3)
     assert scores["inception_score"] > 9.5
 
 
@@ -36,6 +39,7 @@ def test_noise_scores_badly(evaluator):
     noise = torch.rand(1000, 1, 28, 28) * 2 - 1
     s = evaluator.score_images(noise, torch.arange(1000) % 10)
     assert s["class_accuracy"] < 0.5 and s["precision"] < 0.2 and s["fid"] > 50
+    assert s["coverage"] < 0.2 and min(s["class_fids"]) > 50
 
 
 def test_generate_balanced(tiny_generator):
@@ -68,6 +72,16 @@ def test_cli_json(tmp_path, tiny_generator):
     assert r.returncode == 0, r.stderr
     s = json.loads(r.stdout)
     assert s["n"] == 200 and 0 <= s["class_accuracy"] <= 1 and s["fid"] > 0
+    assert 0 <= s["coverage"] <= 1 and s["density"] >= 0 and len(s["class_fids"]) == 10
+
+
+def test_report_puts_each_measure_beside_its_floor():
+    from studio.cli.evaluation import report
+
+    text = report({"n": 100, "fid": 8.0, "fid_floor": 4.0, "coverage": 0.9, "coverage_floor": 0.95,
+                   "class_fids": [1.0, 2.0], "class_fids_floor": [0.5, 0.6], "seconds": 3})
+    assert "fid" in text and "2.000" in text  # 8 / 4
+    assert "0: 1.00 (0.50)" in text and "1: 2.00 (0.60)" in text
 
 
 def test_cli_missing_generator(tmp_path):
