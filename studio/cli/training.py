@@ -14,7 +14,7 @@ from studio.training.config import LOSSES, TrainConfig
 TRAIN_DOC = """Train the MNIST GAN: the same trainer the Train tab runs in the background.
 
     python -m studio train --data-root DIR --out DIR [--steps N | --epochs N] [--batch-size B]
-                           [--loss relativistic|hinge|nonsaturating|minimax|wgan-gp] [--device auto|cpu|cuda]
+                           [--loss hinge|relativistic|nonsaturating|minimax|wgan-gp] [--device auto|cpu|cuda]
                            [--r1 G] [--r2 G] [--augment-shift P] [--lr-decay-from STEP] [--seed S] [--resume]
     torchrun --standalone --nproc_per_node=2 -m studio train --out DIR    # DDP: gloo on CPU, NCCL on GPU
 

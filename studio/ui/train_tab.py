@@ -13,7 +13,7 @@ from studio.training.jobs import JobError, read_metrics, samples
 from studio.ui.common import Number, user_errors
 from studio.ui.state import GENERATOR, JOBS
 
-DEFAULTS = TrainConfig()  # the recommended recipe: the Train tab starts from it, as the CLI does
+DEFAULTS = TrainConfig()  # the Train tab starts from the CLI's defaults
 
 EMPTY = None  # no data yet: an empty frame would make the plots infer a numeric colour scale
 
