@@ -48,6 +48,8 @@ def register(sub) -> None:
     p.add_argument("--unconditional", action="store_true")
     p.add_argument("--latent-dim", type=int, default=d.latent_dim)
     p.add_argument("--g-channels", type=int, default=d.g_channels)
+    p.add_argument("--g-depth", type=int, choices=(1, 2), default=d.g_depth,
+                   help="generator layers per scale: 2 adds a 3x3 conv after each upsampling")
     p.add_argument("--d-channels", type=int, default=d.d_channels)
     p.add_argument("--lr-g", type=float, default=d.lr_g)
     p.add_argument("--lr-d", type=float, default=d.lr_d)
@@ -91,7 +93,7 @@ def config_from_args(args) -> TrainConfig:
     return TrainConfig(
         out=args.out, data_root=args.data_root, steps=args.steps, epochs=args.epochs, batch_size=args.batch_size,
         loss=args.loss, conditional=not args.unconditional, latent_dim=args.latent_dim,
-        g_channels=args.g_channels, d_channels=args.d_channels, lr_g=args.lr_g,
+        g_channels=args.g_channels, g_depth=args.g_depth, d_channels=args.d_channels, lr_g=args.lr_g,
         lr_d=args.lr_d, beta1=args.beta1, beta2=args.beta2, d_steps=args.d_steps, aux_weight=args.aux_weight,
         gp_weight=args.gp_weight, r1_weight=args.r1, r2_weight=args.r2, augment_shift=args.augment_shift,
         ema=args.ema, seed=args.seed, device=args.device, sample_every=args.sample_every,

@@ -23,7 +23,8 @@ def load_generator(path: str | os.PathLike) -> tuple[Generator, dict]:
         raise CheckpointError(f"{config_path(path)} does not describe a generator")
     try:
         gcfg = GeneratorConfig(**config["generator"])
-        if not (1 <= gcfg.latent_dim <= 4096 and 1 <= gcfg.channels <= 4096 and gcfg.num_classes in (0, 10)):
+        if not (1 <= gcfg.latent_dim <= 4096 and 1 <= gcfg.channels <= 4096 and gcfg.num_classes in (0, 10)
+                and gcfg.depth in (1, 2)):
             raise ValueError("sizes out of range")
     except (TypeError, ValueError) as e:
         raise CheckpointError(f"{config_path(path)} has an invalid generator config: {e}") from e

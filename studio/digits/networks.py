@@ -22,6 +22,7 @@ class GeneratorConfig:
     latent_dim: int = 64
     channels: int = 64  # width of the last hidden layer; the first is twice this
     num_classes: int = NUM_CLASSES  # 0 means unconditional
+    depth: int = 1  # 1: one transposed conv per scale (the first shipped generator); 2: plus a 3x3 conv at each
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -44,7 +45,15 @@ class Generator(nn.Module):
         self.bn0 = nn.BatchNorm2d(2 * c)
         self.up1 = nn.ConvTranspose2d(2 * c, c, 4, 2, 1)  # 7 -> 14
         self.bn1 = nn.BatchNorm2d(c)
-        self.up2 = nn.ConvTranspose2d(c, 1, 4, 2, 1)  # 14 -> 28
+        if config.depth == 1:
+            self.up2 = nn.ConvTranspose2d(c, 1, 4, 2, 1)  # 14 -> 28
+        else:
+            # The extra 3x3 convs cost little at 14 and 28 px and give each scale room to shape strokes.
+            self.conv1 = nn.Conv2d(c, c, 3, 1, 1)
+            self.bn1b = nn.BatchNorm2d(c)
+            self.up2 = nn.ConvTranspose2d(c, c // 2, 4, 2, 1)
+            self.bn2 = nn.BatchNorm2d(c // 2)
+            self.conv2 = nn.Conv2d(c // 2, 1, 3, 1, 1)
 
     def features(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         """First hidden layer (2c x 7 x 7): where GANSpace-style PCA looks for directions."""
@@ -57,7 +66,11 @@ class Generator(nn.Module):
 
     def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         h = F.relu(self.bn1(self.up1(self.features(z, y))))
-        return torch.tanh(self.up2(h))
+        if self.config.depth == 1:
+            return torch.tanh(self.up2(h))
+        h = F.relu(self.bn1b(self.conv1(h)))
+        h = F.relu(self.bn2(self.up2(h)))
+        return torch.tanh(self.conv2(h))
 
 
 class Discriminator(nn.Module):

@@ -26,6 +26,7 @@ class TrainConfig:
     conditional: bool = True
     latent_dim: int = 64
     g_channels: int = 64
+    g_depth: int = 1  # layers per scale in the generator (GeneratorConfig.depth)
     d_channels: int = 64
     lr_g: float = 2e-4
     lr_d: float = 2e-4
@@ -80,6 +81,7 @@ class TrainConfig:
             check(0 <= number(name) <= 1000, f"{name} (R1/R2 penalty gamma) must be from 0 to 1000")
         check(0 <= number("augment_shift") <= 8 and float(self.augment_shift).is_integer(),
               "augment-shift must be a whole number of pixels from 0 to 8")
+        check(number("g_depth") in (1, 2), "generator depth must be 1 or 2")
         check(8 <= number("latent_dim") <= 512, "latent size must be from 8 to 512")
         for name in ("g_channels", "d_channels"):
             check(8 <= number(name) <= 512, f"{name} must be from 8 to 512")

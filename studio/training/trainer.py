@@ -57,7 +57,7 @@ class Trainer:
             self.device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
         torch.manual_seed(config.seed + rank)
         nc = NUM_CLASSES if config.conditional else 0
-        self.G = Generator(GeneratorConfig(config.latent_dim, config.g_channels, nc)).to(self.device)
+        self.G = Generator(GeneratorConfig(config.latent_dim, config.g_channels, nc, config.g_depth)).to(self.device)
         self.D = Discriminator(config.d_channels, nc).to(self.device)
         self.G_ema = None
         if config.ema > 0:
