@@ -108,7 +108,7 @@ class Trainer:
         summary = {"training": {"step": self.step, "seconds": round(self.elapsed, 1), "loss": c.loss,
                                 "batch_size": c.batch_size, "ema": c.ema, "seed": c.seed,
                                 "r1": c.r1_weight, "r2": c.r2_weight, "augment_shift": c.augment_shift,
-                                "lr_g": c.lr_g, "lr_d": c.lr_d, "dataset": "MNIST train (60k)"}}
+                                "aux_weight": c.aux_weight, "lr_decay_from": c.lr_decay_from, "lr_g": c.lr_g, "lr_d": c.lr_d, "dataset": "MNIST train (60k)"}}
         save_generator(self.generator_path, self.sampling_generator(), summary)
 
     def load(self) -> None:

@@ -11,11 +11,40 @@ from studio.digits.networks import Classifier, Generator, GeneratorConfig
 def test_generator_round_trip(tmp_path, tiny_generator):
     path = save_generator(tmp_path / "g.safetensors", tiny_generator, {"metrics": {"fid": 1.5}})
     loaded, config = load_generator(path)
-    assert config["generator"] == {"latent_dim": 16, "channels": 8, "num_classes": 10}
+    assert config["generator"] == {"latent_dim": 16, "channels": 8, "num_classes": 10, "depth": 1}
     assert config["metrics"]["fid"] == 1.5
     z, y = torch.randn(4, 16), torch.eye(10)[:4]
     assert torch.equal(loaded(z, y), tiny_generator(z, y))
     assert not list(tmp_path.glob(".*.tmp")), "temporary files must not be left behind"
+
+
+def test_deeper_generator_round_trip(tmp_path):
+    g = Generator(GeneratorConfig(latent_dim=16, channels=8, depth=2)).eval()
+    loaded, config = load_generator(save_generator(tmp_path / "g.safetensors", g))
+    assert config["generator"]["depth"] == 2
+    z, y = torch.randn(4, 16), torch.eye(10)[:4]
+    out = loaded(z, y)
+    assert out.shape == (4, 1, 28, 28) and out.abs().max() <= 1
+    assert torch.equal(out, g(z, y))
+
+
+def test_checkpoint_from_before_depth_loads_as_depth_1(tmp_path, tiny_generator):
+    """The first shipped generator's JSON has no depth field."""
+    path = save_generator(tmp_path / "g.safetensors", tiny_generator)
+    config = json.loads(config_path(path).read_text())
+    del config["generator"]["depth"]
+    config_path(path).write_text(json.dumps(config))
+    loaded, _ = load_generator(path)
+    assert loaded.config.depth == 1
+
+
+def test_unknown_depth_rejected(tmp_path, tiny_generator):
+    path = save_generator(tmp_path / "g.safetensors", tiny_generator)
+    config = json.loads(config_path(path).read_text())
+    config["generator"]["depth"] = 3
+    config_path(path).write_text(json.dumps(config))
+    with pytest.raises(CheckpointError, match="invalid generator config"):
+        load_generator(path)
 
 
 def test_classifier_round_trip(tmp_path):

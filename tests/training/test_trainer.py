@@ -29,6 +29,7 @@ from studio.training.trainer import Trainer
     (dict(r2_weight=float("inf")), "r2_weight"),
     (dict(augment_shift=9), "augment-shift"),
     (dict(augment_shift=1.5), "augment-shift"),
+    (dict(g_depth=3), "generator depth"),
 ])
 def test_bad_settings_rejected(change, match):
     with pytest.raises(ConfigError, match=match):
@@ -76,9 +77,9 @@ def test_r1_r2_penalties_enter_the_discriminator_loss():
 
 
 def test_new_recipe_trains_and_resumes(tmp_path):
-    """Relativistic loss, R1, R2 and shift augmentation: a few steps, a checkpoint, a resume."""
+    """Relativistic loss, R1, R2, shift augmentation and the deeper generator: a few steps, a checkpoint, a resume."""
     cfg = TrainConfig(out=str(tmp_path), loss="relativistic", r1_weight=1.0, r2_weight=1.0, augment_shift=2,
-                      batch_size=16, g_channels=8, d_channels=8, latent_dim=16)
+                      g_depth=2, batch_size=16, g_channels=8, d_channels=8, latent_dim=16)
     t = Trainer(cfg)
     before = [p.clone() for p in t.D.parameters()]
     for _ in range(3):
@@ -87,7 +88,9 @@ def test_new_recipe_trains_and_resumes(tmp_path):
     assert all(torch.isfinite(torch.tensor(v)) for v in rec.values())
     assert any(not torch.equal(a, b) for a, b in zip(before, t.D.parameters()))
     t.save()
-    meta = json.loads((tmp_path / "generator.json").read_text())["training"]
+    saved = json.loads((tmp_path / "generator.json").read_text())
+    assert saved["generator"]["depth"] == 2
+    meta = saved["training"]
     assert (meta["loss"], meta["r1"], meta["r2"], meta["augment_shift"]) == ("relativistic", 1.0, 1.0, 2)
     t2 = Trainer(cfg)
     t2.load()

@@ -29,3 +29,20 @@ def test_train_stop_and_use_in_digits(app_url, page, mnist_available):
     page.get_by_role("tab", name="Digits").click()
     page.wait_for_function("() => document.querySelector('#digits-status').innerText.includes('run-')", timeout=30000)
     page.locator("#digit-image img").wait_for(timeout=30000)
+
+
+def test_bad_new_settings_get_a_message_not_a_job():
+    """Straight through the handler: no browser needed to see the refusal."""
+    import gradio as gr
+
+    from studio.ui import train_tab
+    from studio.ui.state import JOBS
+
+    base = dict(loss="hinge", conditional=True, steps=10, batch_size=16, lr_g=2e-4, lr_d=2e-4, beta1=0.5,
+                beta2=0.999, d_steps=1, ema=0.999, seed=0, device="cpu", eval_every=0)
+    for bad, match in ((dict(g_depth=3), "generator depth"), (dict(aux_weight=-1), "aux weight"),
+                       (dict(lr_decay_from=None), "learning-rate decay start is required"),
+                       (dict(lr_decay_from=2.5), "lr-decay-from")):
+        with pytest.raises(gr.Error, match=match):
+            train_tab.start(**base, **bad)
+    assert not JOBS.running()
