@@ -7,7 +7,8 @@ Prints:
   * drag latency in headless Chromium: from a slider's `input` event to the new image
     decoded and painted (next animation frame), p50 / p95 over --drags moves
   * gradio_client round trip for the same endpoint, p50 / p95
-  * the generator alone: milliseconds per digit (batch of 1), median
+  * the generator alone: milliseconds per digit (batch of 1), median, as the app renders it (network, sliders,
+    picture) and the network's forward pass by itself
 """
 
 from __future__ import annotations
@@ -89,8 +90,10 @@ def client_round_trips(url: str, n: int) -> tuple[list[float], float]:
     return times
 
 
-def generator_ms(spec: str | None) -> float:
+def generator_ms(spec: str | None) -> tuple[float, float]:
+    """(render, network forward) medians in ms for one digit."""
     from studio.digits import DigitStudio
+    from studio.digits.networks import one_hot
 
     studio = DigitStudio.from_checkpoint(spec)
     for _ in range(20):
@@ -100,7 +103,15 @@ def generator_ms(spec: str | None) -> float:
         t = time.perf_counter()
         studio.render(seed=i, digit=i % 10, sliders=[0.5, -0.5])
         times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
+    g = studio.generator
+    z, y = torch.randn(1, g.config.latent_dim), one_hot(torch.tensor([3]))
+    forward = []
+    with torch.inference_mode():
+        for i in range(320):
+            t = time.perf_counter()
+            g(z, y)
+            forward.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), statistics.median(forward[20:])
 
 
 def main() -> int:
@@ -113,7 +124,9 @@ def main() -> int:
         print("error: Chromium not found (apt-get install chromium, or set CHROMIUM_PATH)", file=sys.stderr)
         return 2
     out = {"cpu_threads": torch.get_num_threads()}
-    out["generator_ms_per_digit"] = round(generator_ms(args.generator), 3)
+    render_ms, forward_ms = generator_ms(args.generator)
+    out["generator_ms_per_digit"] = round(render_ms, 3)
+    out["generator_forward_ms"] = round(forward_ms, 3)
     t0 = time.time()
     with serve_app({"STUDIO_GENERATOR": args.generator}) as (url, http_s, _):
         from gradio_client import Client
