@@ -1,7 +1,7 @@
 """Draw a run's evaluation records (metrics.jsonl, "kind": "eval") as an SVG line chart against training time.
 
     python scripts/quality_curve.py RUN_DIR [RUN_DIR ...] --out assets/quality_curve.svg [--measure fid]
-                                    [--floor 3.83] [--bar 7.67] [--label NAME ...]
+                                    [--floor 3.83] [--bar 7.67] [--ymax 30] [--label NAME ...]
 
 Plain SVG, so the README (and the Space page) shows it without a plotting library. Runs that were resumed
 are one curve: "time" in the records is training time summed over sessions.
@@ -48,7 +48,7 @@ def svg(curves: dict[str, list[tuple[float, float]]], measure: str, floor: float
         x = x1 * i / 5
         qx, _ = px(x, y0)
         parts.append(f'<text x="{qx:.1f}" y="{H - BOTTOM + 16}" text-anchor="middle">{x:.0f}</text>')
-    parts.append(f'<text x="{(W + LEFT) / 2}" y="{H - 8}" text-anchor="middle">training minutes (2-core CPU)</text>'
+    parts.append(f'<text x="{(W + LEFT) / 2}" y="{H - 8}" text-anchor="middle">training minutes (one CPU thread)</text>'
                  f'<text x="12" y="{TOP - 8}">{measure}</text>')
     for value, name, dash in ((floor, "real floor", "4 3"), (bar, "target", "8 4")):
         if value is not None:
@@ -72,6 +72,7 @@ def main() -> int:
     ap.add_argument("--measure", default="fid")
     ap.add_argument("--floor", type=float)
     ap.add_argument("--bar", type=float)
+    ap.add_argument("--ymax", type=float, help="leave out points above this (the first evaluations of a run)")
     ap.add_argument("--label", nargs="*", help="one name per run (default: the folder names)")
     args = ap.parse_args()
     labels = args.label or [r.name for r in args.runs]
@@ -81,7 +82,7 @@ def main() -> int:
     for run, label in zip(args.runs, labels):
         if not (run / "metrics.jsonl").is_file():
             sys.exit(f"{run} has no metrics.jsonl")
-        curves[label] = records(run, args.measure)
+        curves[label] = [(x, y) for x, y in records(run, args.measure) if args.ymax is None or y <= args.ymax]
         if not curves[label]:
             sys.exit(f"{run} has no evaluation records with {args.measure!r} (train with --eval-every)")
     args.out.write_text(svg(curves, args.measure, args.floor, args.bar))

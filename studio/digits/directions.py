@@ -106,7 +106,8 @@ def sefa_directions(generator: Generator, count: int, samples: int = 0, seed: in
 
 
 @torch.no_grad()
-def effects(generator: Generator, direction: torch.Tensor, n: int = 256, step: float = 2.0, seed: int = 0):
+def effects(generator: Generator, direction: torch.Tensor, n: int = 256, step: float = 2.0, seed: int = 0,
+            consistency_bar: float = 0.9):
     """Every attribute a direction moves consistently (same sign in >= 90 % of samples) and
     strongly (at least half the attribute's spread), as (attribute, sign, effect), strongest first."""
     g = torch.Generator().manual_seed(10_000 + seed)
@@ -121,16 +122,27 @@ def effects(generator: Generator, direction: torch.Tensor, n: int = 256, step: f
         diff = plus[attr] - minus[attr]
         effect = float(diff.mean() / (base[attr].std() + 1e-9))  # across the slider, in spreads of the attribute
         consistency = max((diff > 0).mean(), (diff < 0).mean())
-        if consistency >= 0.9 and abs(effect) >= 0.5:
+        if consistency >= consistency_bar and abs(effect) >= 0.5:
             found.append((attr, 1.0 if effect > 0 else -1.0, abs(effect)))
     return sorted(found, key=lambda f: -f[2])
+
+
+RECHECK = 5000  # seed offset of the second, independent set of samples a name must hold on
+NAMING_BAR = 0.95  # above effects()' 90 %: a direction right at the bar passes or fails by which samples it sees
+
+
+def confirmed_effects(generator: Generator, direction: torch.Tensor, seed: int = 0) -> list[tuple]:
+    """effects() that hold with a margin, with the same sign, on two independent sets of samples, so that a
+    name still holds when anyone measures it again on other digits."""
+    again = {(a, s) for a, s, _ in effects(generator, direction, seed=seed + RECHECK, consistency_bar=NAMING_BAR)}
+    return [f for f in effects(generator, direction, seed=seed, consistency_bar=NAMING_BAR) if (f[0], f[1]) in again]
 
 
 def name_directions(generator: Generator, dirs: torch.Tensor, seed: int = 0) -> list[tuple]:
     """(name or None, sign, effect) per direction, every name used once. The direction with the
     strongest effect on an attribute gets its plain name; another one moving mostly the same
     attribute takes its next measured attribute, else the name with a number ("stroke width 2")."""
-    found = [effects(generator, dirs[k], seed=seed + k) for k in range(len(dirs))]
+    found = [confirmed_effects(generator, dirs[k], seed=seed + k) for k in range(len(dirs))]
     taken: dict[str, int] = {}
     out: list[tuple] = [(None, 1.0, 0.0)] * len(dirs)
     for k in sorted(range(len(dirs)), key=lambda k: -(found[k][0][2] if found[k] else 0.0)):

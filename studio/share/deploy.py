@@ -17,7 +17,7 @@ from studio.core import paths
 from studio.share.hub import check_repo_id, hub_token
 
 ALLOW = ("app.py", "requirements.txt", "README.md", "LICENSE", "studio/**/*.py", "checkpoints/*.safetensors",
-         "checkpoints/*.json", "assets/*.png", "assets/*.jpg", "assets/*.md",
+         "checkpoints/*.json", "assets/*.png", "assets/*.jpg", "assets/*.svg", "assets/*.md",
          "docs/screenshots/*.png")  # the README, which is the Space's page, shows the screenshots
 NEVER = (".venv", "venv", "__pycache__", ".cache", "runs", "data", "test-output", ".git", "shared")
 REQUIRED_KEYS = ("title", "sdk", "sdk_version", "app_file", "python_version", "license", "short_description", "tags")

@@ -56,12 +56,25 @@ def test_unknown_method_is_refused(tiny_generator):
 def test_names_are_unique_even_when_attributes_repeat(monkeypatch, tiny_generator):
     measured = [[("stroke width", 1.0, 0.9)], [("stroke width", 1.0, 0.8), ("height", -1.0, 0.6)],
                 [("stroke width", 1.0, 0.7)], [], [("slant", 1.0, 3.0)]]
-    monkeypatch.setattr(dirmod, "effects", lambda g, d, seed=0: measured[seed])
+    monkeypatch.setattr(dirmod, "effects", lambda g, d, seed=0, consistency_bar=0.9: measured[seed % dirmod.RECHECK])
     names = name_directions(tiny_generator, torch.zeros(5, 16))
     # the strongest stroke-width direction gets the plain name; one with another measured
     # attribute takes that; the last gets a numbered name; an unmeasured one gets none
     assert [n for n, _, _ in names] == ["stroke width", "height", "stroke width 2", None, "slant"]
     assert names[1][1] == -1.0  # the sign that goes with the attribute it was named for
+
+
+def test_a_name_must_hold_on_a_second_set_of_samples(monkeypatch, tiny_generator):
+    """Direction 0 moves height on the first samples only; direction 1 on both."""
+    def fake(g, d, seed=0, consistency_bar=0.9):
+        again = seed >= dirmod.RECHECK
+        if seed % dirmod.RECHECK == 0:
+            return [] if again else [("height", 1.0, 0.7)]
+        return [("slant", -1.0, 1.0)]
+
+    monkeypatch.setattr(dirmod, "effects", fake)
+    names = name_directions(tiny_generator, torch.zeros(2, 16))
+    assert [n for n, _, _ in names] == [None, "slant"]
 
 
 @pytest.mark.parametrize("method, key", [("pca", "directions"), ("sefa", "directions_sefa")])

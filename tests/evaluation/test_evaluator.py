@@ -56,9 +56,12 @@ def test_shipped_generator_meets_the_bar(evaluator):
 
     g, config = load_generator(paths.DEFAULT_GENERATOR)
     s = evaluate_generator(g, evaluator, 1000, seed=0)
-    assert s["class_accuracy"] >= 0.98
-    assert s["inception_score"] >= 9.5
-    assert s["precision"] >= 0.80 and s["recall"] >= 0.80
+    floor = evaluator.floor()
+    assert s["class_accuracy"] >= 0.995
+    assert s["inception_score"] >= 9.8
+    assert s["fid"] <= 2 * floor["fid_floor"]
+    assert s["precision"] >= 0.95 * floor["precision_floor"] and s["coverage"] >= 0.95 * floor["coverage_floor"]
+    assert s["recall"] >= 0.80  # the generator-v2 target of 0.95x the floor (0.849) is not reached yet
     # the figures recorded in the checkpoint are the ones this evaluator measures
     assert config["metrics"]["class_accuracy"] == pytest.approx(s["class_accuracy"], abs=1e-4)
 

@@ -117,7 +117,7 @@ def test_job_arguments_reproduce_every_setting():
         elif f.name == "epochs":
             continue  # exclusive with steps; checked below
         elif f.name == "g_depth":
-            changed[f.name] = 2
+            changed[f.name] = 3 - v  # the other depth
         elif isinstance(v, float):
             changed[f.name] = v / 2 if v else 0.25
         else:
