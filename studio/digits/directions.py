@@ -108,7 +108,7 @@ def sefa_directions(generator: Generator, count: int, samples: int = 0, seed: in
 @torch.no_grad()
 def effects(generator: Generator, direction: torch.Tensor, n: int = 256, step: float = 2.0, seed: int = 0,
             consistency_bar: float = 0.9):
-    """Every attribute a direction moves consistently (same sign in >= 90 % of samples) and
+    """Every attribute a direction moves consistently (same sign in >= consistency_bar of samples) and
     strongly (at least half the attribute's spread), as (attribute, sign, effect), strongest first."""
     g = torch.Generator().manual_seed(10_000 + seed)
     nc = generator.config.num_classes
