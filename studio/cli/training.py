@@ -15,7 +15,8 @@ TRAIN_DOC = """Train the MNIST GAN: the same trainer the Train tab runs in the b
 
     python -m studio train --data-root DIR --out DIR [--steps N | --epochs N] [--batch-size B]
                            [--loss hinge|relativistic|nonsaturating|minimax|wgan-gp] [--device auto|cpu|cuda]
-                           [--r1 G] [--r2 G] [--augment-shift P] [--lr-decay-from STEP] [--seed S] [--resume]
+                           [--r1 G] [--r2 G] [--augment-shift P] [--aux-until STEP] [--lr-decay-from STEP]
+                           [--seed S] [--resume]
     torchrun --standalone --nproc_per_node=2 -m studio train --out DIR    # DDP: gloo on CPU, NCCL on GPU
 
 Everything a run produces lives in --out (metrics.jsonl, samples/, generator.safetensors,
@@ -69,6 +70,8 @@ def register(sub) -> None:
     p.add_argument("--checkpoint-every", type=int, default=d.checkpoint_every)
     p.add_argument("--eval-every", type=int, default=d.eval_every)
     p.add_argument("--eval-per-class", type=int, default=d.eval_per_class)
+    p.add_argument("--aux-until", type=int, default=d.aux_until,
+                   help="step at which the class loss (--aux-weight) stops (0: the whole run)")
     p.add_argument("--lr-decay-from", type=int, default=d.lr_decay_from,
                    help="step from which learning rates fall linearly to 0 at the end (0: constant)")
     p.add_argument("--log-every", type=int, default=d.log_every)
@@ -95,7 +98,8 @@ def config_from_args(args) -> TrainConfig:
         loss=args.loss, conditional=not args.unconditional, latent_dim=args.latent_dim,
         g_channels=args.g_channels, g_depth=args.g_depth, d_channels=args.d_channels, lr_g=args.lr_g,
         lr_d=args.lr_d, beta1=args.beta1, beta2=args.beta2, d_steps=args.d_steps, aux_weight=args.aux_weight,
-        gp_weight=args.gp_weight, r1_weight=args.r1, r2_weight=args.r2, augment_shift=args.augment_shift,
+        aux_until=args.aux_until, gp_weight=args.gp_weight, r1_weight=args.r1, r2_weight=args.r2,
+        augment_shift=args.augment_shift,
         ema=args.ema, seed=args.seed, device=args.device, sample_every=args.sample_every,
         checkpoint_every=args.checkpoint_every, eval_every=args.eval_every, eval_per_class=args.eval_per_class,
         log_every=args.log_every, lr_decay_from=args.lr_decay_from, resume=args.resume)

@@ -34,6 +34,7 @@ class TrainConfig:
     beta2: float = 0.999
     d_steps: int = 1
     aux_weight: float = 0.5  # AC-GAN class loss on top of the projection discriminator
+    aux_until: int = 0  # the class loss stops at this step (0: the whole run); it makes samples over-certain late
     gp_weight: float = 10.0
     r1_weight: float = 0.0  # gamma of the R1 penalty, gamma/2 * E|grad D(real)|^2 (Mescheder et al. 2018)
     r2_weight: float = 0.0  # the same on fakes (R2); R3GAN uses both
@@ -76,6 +77,7 @@ class TrainConfig:
         check(1 <= number("d_steps") <= 20 and float(self.d_steps).is_integer(), "critic steps per generator step must be from 1 to 20")
         check(0 <= number("ema") < 1, "ema decay must be in [0, 1) (0 turns it off)")
         check(0 <= number("aux_weight") <= 10, "aux weight must be from 0 to 10")
+        check(0 <= number("aux_until") and float(self.aux_until).is_integer(), "aux-until must be a whole number >= 0")
         check(0 <= number("gp_weight") <= 1000, "gradient-penalty weight must be from 0 to 1000")
         for name in ("r1_weight", "r2_weight"):
             check(0 <= number(name) <= 1000, f"{name} (R1/R2 penalty gamma) must be from 0 to 1000")

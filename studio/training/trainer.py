@@ -108,7 +108,7 @@ class Trainer:
         summary = {"training": {"step": self.step, "seconds": round(self.elapsed, 1), "loss": c.loss,
                                 "batch_size": c.batch_size, "ema": c.ema, "seed": c.seed,
                                 "r1": c.r1_weight, "r2": c.r2_weight, "augment_shift": c.augment_shift,
-                                "aux_weight": c.aux_weight, "lr_decay_from": c.lr_decay_from, "lr_g": c.lr_g, "lr_d": c.lr_d, "dataset": "MNIST train (60k)"}}
+                                "aux_weight": c.aux_weight, "aux_until": c.aux_until, "lr_decay_from": c.lr_decay_from, "lr_g": c.lr_g, "lr_d": c.lr_d, "dataset": "MNIST train (60k)"}}
         save_generator(self.generator_path, self.sampling_generator(), summary)
 
     def load(self) -> None:
@@ -150,6 +150,10 @@ class Trainer:
             for group in opt.param_groups:
                 group["lr"] = base * scale
 
+    def _aux_on(self) -> bool:
+        cfg = self.cfg
+        return cfg.conditional and cfg.aux_weight > 0 and (not cfg.aux_until or self.step < cfg.aux_until)
+
     def train_step(self, batches) -> dict:
         cfg, dev = self.cfg, self.device
         cond = cfg.conditional
@@ -176,7 +180,7 @@ class Trainer:
             logits, aux = self.D_train(x, lab)
             lr_, lf_ = logits[:n], logits[n:2 * n]
             loss_d = d_loss_fn(cfg.loss, lr_, lf_)
-            if cond and cfg.aux_weight > 0:
+            if self._aux_on():
                 loss_d = loss_d + cfg.aux_weight * F.cross_entropy(aux[:n], labels)
             if gp:
                 (grad,) = torch.autograd.grad(logits[2 * n:].sum(), parts[2], create_graph=True)
@@ -201,7 +205,7 @@ class Trainer:
             with torch.no_grad():
                 paired = self.D(translate(real.detach(), cfg.augment_shift), labels if cond else None)[0]
         loss_g = g_loss_fn(cfg.loss, lf, paired)
-        if cond and cfg.aux_weight > 0:
+        if self._aux_on():
             loss_g = loss_g + cfg.aux_weight * F.cross_entropy(aux_f, g_labels)
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()

@@ -27,7 +27,8 @@ def _num(name, v):
 @user_errors
 def start(loss, conditional, steps, batch_size, lr_g, lr_d, beta1, beta2, d_steps, ema, seed, device, eval_every,
           r1=DEFAULTS.r1_weight, r2=DEFAULTS.r2_weight, augment_shift=DEFAULTS.augment_shift,
-          g_depth=DEFAULTS.g_depth, aux_weight=DEFAULTS.aux_weight, lr_decay_from=DEFAULTS.lr_decay_from):
+          g_depth=DEFAULTS.g_depth, aux_weight=DEFAULTS.aux_weight, lr_decay_from=DEFAULTS.lr_decay_from,
+          aux_until=DEFAULTS.aux_until):
     if JOBS.running():
         raise JobError(f"a training job is already running ({JOBS.run_dir.name}); stop it first")
     cfg = TrainConfig(out=str(JOBS.new_run_dir()), loss=loss, conditional=bool(conditional),
@@ -37,12 +38,13 @@ def start(loss, conditional, steps, batch_size, lr_g, lr_d, beta1, beta2, d_step
                       ema=_num("EMA", ema), seed=_num("seed", seed), device=device,
                       r1_weight=_num("R1 gamma", r1), r2_weight=_num("R2 gamma", r2),
                       augment_shift=_num("augmentation shift", augment_shift), g_depth=_num("generator depth", g_depth),
-                      aux_weight=_num("class-loss weight", aux_weight),
+                      aux_weight=_num("class-loss weight", aux_weight), aux_until=_num("class loss until", aux_until),
                       lr_decay_from=_num("learning-rate decay start", lr_decay_from),
                       eval_every=_num("evaluate every", eval_every), sample_every=100, checkpoint_every=100,
                       log_every=10)
     cfg.validate()
-    for name in ("steps", "batch_size", "d_steps", "seed", "eval_every", "augment_shift", "g_depth", "lr_decay_from"):
+    for name in ("steps", "batch_size", "d_steps", "seed", "eval_every", "augment_shift", "g_depth", "lr_decay_from",
+                 "aux_until"):
         setattr(cfg, name, int(getattr(cfg, name)))  # validated as whole numbers; the UI sends floats
     run = JOBS.start(cfg)
     return f"Started **{run.name}**."
@@ -179,6 +181,7 @@ def build(digits: dict) -> dict:
                 with gr.Row():
                     g_depth = gr.Radio([1, 2], value=DEFAULTS.g_depth, label="Generator layers per scale")
                     aux = Number(DEFAULTS.aux_weight, label="Class-loss weight (AC-GAN; 0 = off)")
+                    aux_until = Number(DEFAULTS.aux_until, label="Class loss stops at step (0 = never)")
                     decay = Number(DEFAULTS.lr_decay_from, label="Learning rates fall to 0 from step (0 = never)")
                 with gr.Row():
                     seed = Number(0, label="Seed")
@@ -215,7 +218,8 @@ def build(digits: dict) -> dict:
     timer.tick(refresh, None, [status, loss_plot, d_plot, eval_plot, hint, grid, grid_index], api_name=False,
                queue=False, show_progress="hidden")
     start_btn.click(start, [loss, conditional, steps, batch, lr_g, lr_d, beta1, beta2, d_steps, ema, seed, device,
-                            eval_every, r1, r2, shift, g_depth, aux, decay], message, api_name="train_start", api_visibility="undocumented")
+                            eval_every, r1, r2, shift, g_depth, aux, decay,
+                            aux_until], message, api_name="train_start", api_visibility="undocumented")
     # Queued (not queue=False) so refusals show their message as a notification.
     stop_btn.click(stop, None, message, api_name="train_stop", api_visibility="undocumented")
     resume_btn.click(resume, None, message, api_name="train_resume", api_visibility="undocumented")

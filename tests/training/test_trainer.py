@@ -30,6 +30,8 @@ from studio.training.trainer import Trainer
     (dict(augment_shift=9), "augment-shift"),
     (dict(augment_shift=1.5), "augment-shift"),
     (dict(g_depth=3), "generator depth"),
+    (dict(aux_until=-1), "aux-until"),
+    (dict(aux_until=2.5), "aux-until"),
 ])
 def test_bad_settings_rejected(change, match):
     with pytest.raises(ConfigError, match=match):
@@ -74,6 +76,21 @@ def test_r1_r2_penalties_enter_the_discriminator_loss():
         torch.manual_seed(1)
         losses[gamma] = t.train_step(FakeBatches())["loss_d"]
     assert losses[10.0] > losses[0.0]
+
+
+def test_class_loss_stops_at_aux_until():
+    """Same seed, same batch: before --aux-until the critic's loss carries the class loss (so it is larger than
+    with aux 0); from that step on it is exactly the loss of a run without one."""
+    def loss_d(aux_weight, step):
+        torch.manual_seed(0)
+        t = Trainer(TrainConfig(out="unused", batch_size=16, g_channels=8, d_channels=8, latent_dim=16,
+                                aux_weight=aux_weight, aux_until=5))
+        t.step = step
+        torch.manual_seed(1)
+        return t.train_step(FakeBatches())["loss_d"]
+
+    assert loss_d(1.0, 4) > loss_d(0.0, 4)
+    assert loss_d(1.0, 5) == loss_d(0.0, 5)
 
 
 def test_new_recipe_trains_and_resumes(tmp_path):
