@@ -19,8 +19,8 @@ class TrainConfig:
     steps: int = 6000
     epochs: float | None = None  # when set, overrides steps
     batch_size: int = 64
-    # The defaults are the recipe of the shipped generator (which also set aux_weight 0 for its last 4,000
-    # steps). The relativistic loss, R1/R2 and shifts are options: a 24,000-step run with them scored higher
+    # The defaults are the recipe of the shipped generator, whose 24,000-step run also set aux_until 20,000
+    # (a step count, so it is no default for runs of other lengths). The relativistic loss, R1/R2 and shifts are options: a 24,000-step run with them scored higher
     # precision but far lower recall and coverage (README, Train section).
     loss: str = "hinge"
     conditional: bool = True
