@@ -20,8 +20,9 @@ class TrainConfig:
     epochs: float | None = None  # when set, overrides steps
     batch_size: int = 64
     # The defaults are the recipe of the shipped generator, whose 24,000-step run also set aux_until 20,000
-    # (a step count, so it is no default for runs of other lengths). The relativistic loss, R1/R2 and shifts are options: a 24,000-step run with them scored higher
-    # precision but far lower recall and coverage (README, Train section).
+    # (a step count, so it is no default for runs of other lengths). The relativistic loss, R1/R2 and shifts
+    # are options: a 24,000-step run with them scored higher precision but far lower recall and coverage
+    # (README, Train section).
     loss: str = "hinge"
     conditional: bool = True
     latent_dim: int = 64
