@@ -20,14 +20,21 @@ from studio.ui.testing import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 
 def shown(page, selector) -> np.ndarray:
-    """The picture an <img> shows, fetched the way the browser did."""
-    src = page.locator(selector).get_attribute("src")
-    if src.startswith("data:"):
-        data = base64.b64decode(src.split(",", 1)[1])
-    else:
-        with urllib.request.urlopen(src, timeout=10) as r:
-            data = r.read()
-    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=np.float32)
+    """The picture an <img> shows, fetched the way the browser did. While streaming, the src moves on several
+    times a second, so a fetch can catch a frame file that is not whole yet: read the newest src again then."""
+    for attempt in range(5):
+        src = page.locator(selector).get_attribute("src")
+        if src.startswith("data:"):
+            data = base64.b64decode(src.split(",", 1)[1])
+        else:
+            with urllib.request.urlopen(src, timeout=10) as r:
+                data = r.read()
+        try:
+            return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=np.float32)
+        except OSError:
+            if attempt == 4:
+                raise
+            page.wait_for_timeout(200)
 
 
 @pytest.mark.browser
