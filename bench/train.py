@@ -3,6 +3,7 @@
     python bench/train.py [--minutes 10] [--eval-every 250] [--device auto] [--stop-at-90]
                           [--loss L] [--lr-g X] [--lr-d X] [--r1 G] [--r2 G] [--augment-shift P]
                           [--aux-weight W] [--ema D] [--batch-size B] [--seed S] [--g-depth 1|2]
+                          [--diversity W]
 
 Trains with the project's trainer (same code as the CLI and the Train tab, and by default the
 same settings: TrainConfig's, which the flags override) on real MNIST and,
@@ -36,13 +37,13 @@ def main() -> int:
     for flag, field in (("--loss", "loss"), ("--lr-g", "lr_g"), ("--lr-d", "lr_d"), ("--r1", "r1_weight"),
                         ("--r2", "r2_weight"), ("--augment-shift", "augment_shift"), ("--aux-weight", "aux_weight"),
                         ("--ema", "ema"), ("--batch-size", "batch_size"), ("--seed", "seed"),
-                        ("--g-depth", "g_depth")):
+                        ("--g-depth", "g_depth"), ("--diversity", "diversity")):
         ap.add_argument(flag, dest=field, type=type(getattr(d, field)), default=getattr(d, field))
     args = ap.parse_args()
     t0 = time.time()
     with tempfile.TemporaryDirectory() as out:
         recipe = {k: getattr(args, k) for k in ("loss", "lr_g", "lr_d", "r1_weight", "r2_weight", "augment_shift",
-                                                  "aux_weight", "ema", "batch_size", "seed", "g_depth")}
+                                                  "aux_weight", "ema", "batch_size", "seed", "g_depth", "diversity")}
         print("recipe:", ", ".join(f"{k} {v}" for k, v in recipe.items()), flush=True)
         cfg = TrainConfig(out=out, steps=10_000_000, device=args.device, sample_every=10_000_000,
                           checkpoint_every=10_000_000, log_every=10_000_000, **recipe)

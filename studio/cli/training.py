@@ -15,7 +15,7 @@ TRAIN_DOC = """Train the MNIST GAN: the same trainer the Train tab runs in the b
 
     python -m studio train --data-root DIR --out DIR [--steps N | --epochs N] [--batch-size B]
                            [--loss hinge|relativistic|nonsaturating|minimax|wgan-gp] [--device auto|cpu|cuda]
-                           [--r1 G] [--r2 G] [--augment-shift P] [--aux-until STEP] [--lr-decay-from STEP]
+                           [--r1 G] [--r2 G] [--augment-shift P] [--diversity W] [--aux-until STEP] [--lr-decay-from STEP]
                            [--seed S] [--resume]
     torchrun --standalone --nproc_per_node=2 -m studio train --out DIR    # DDP: gloo on CPU, NCCL on GPU
 
@@ -63,6 +63,8 @@ def register(sub) -> None:
     p.add_argument("--r2", type=float, default=d.r2_weight, help="R2 penalty gamma on generated images (0: off)")
     p.add_argument("--augment-shift", type=int, default=d.augment_shift,
                    help="translate real and generated images by up to this many pixels before D (0: off)")
+    p.add_argument("--diversity", type=float, default=d.diversity,
+                   help="weight of the mode-seeking term that spreads each class's samples (0: off)")
     p.add_argument("--ema", type=float, default=d.ema, help="EMA decay of generator weights (0: off)")
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default=d.device)
@@ -99,7 +101,7 @@ def config_from_args(args) -> TrainConfig:
         g_channels=args.g_channels, g_depth=args.g_depth, d_channels=args.d_channels, lr_g=args.lr_g,
         lr_d=args.lr_d, beta1=args.beta1, beta2=args.beta2, d_steps=args.d_steps, aux_weight=args.aux_weight,
         aux_until=args.aux_until, gp_weight=args.gp_weight, r1_weight=args.r1, r2_weight=args.r2,
-        augment_shift=args.augment_shift,
+        augment_shift=args.augment_shift, diversity=args.diversity,
         ema=args.ema, seed=args.seed, device=args.device, sample_every=args.sample_every,
         checkpoint_every=args.checkpoint_every, eval_every=args.eval_every, eval_per_class=args.eval_per_class,
         log_every=args.log_every, lr_decay_from=args.lr_decay_from, resume=args.resume)

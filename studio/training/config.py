@@ -40,6 +40,7 @@ class TrainConfig:
     r1_weight: float = 0.0  # gamma of the R1 penalty, gamma/2 * E|grad D(real)|^2 (Mescheder et al. 2018)
     r2_weight: float = 0.0  # the same on fakes (R2); R3GAN uses both
     augment_shift: int = 0  # translate real and fake images by up to this many pixels before D
+    diversity: float = 0.0  # weight of the mode-seeking term (Mao et al. 2019) on the generator
     ema: float = 0.999  # 0 disables the EMA generator
     seed: int = 0
     device: str = "auto"
@@ -84,6 +85,7 @@ class TrainConfig:
             check(0 <= number(name) <= 1000, f"{name} (R1/R2 penalty gamma) must be from 0 to 1000")
         check(0 <= number("augment_shift") <= 8 and float(self.augment_shift).is_integer(),
               "augment-shift must be a whole number of pixels from 0 to 8")
+        check(0 <= number("diversity") <= 100, "diversity weight must be from 0 to 100")
         check(number("g_depth") in (1, 2), "generator depth must be 1 or 2")
         check(8 <= number("latent_dim") <= 512, "latent size must be from 8 to 512")
         for name in ("g_channels", "d_channels"):

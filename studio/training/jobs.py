@@ -32,7 +32,7 @@ def config_to_args(cfg: TrainConfig) -> list[str]:
             "--g-channels", str(cfg.g_channels), "--g-depth", str(cfg.g_depth), "--d-channels", str(cfg.d_channels), "--lr-g", repr(cfg.lr_g), "--lr-d", repr(cfg.lr_d),
             "--beta1", repr(cfg.beta1), "--beta2", repr(cfg.beta2), "--d-steps", str(cfg.d_steps),
             "--aux-weight", repr(cfg.aux_weight), "--aux-until", str(cfg.aux_until), "--gp-weight", repr(cfg.gp_weight), "--r1", repr(cfg.r1_weight),
-            "--r2", repr(cfg.r2_weight), "--augment-shift", str(cfg.augment_shift), "--ema", repr(cfg.ema), "--seed", str(cfg.seed),
+            "--r2", repr(cfg.r2_weight), "--augment-shift", str(cfg.augment_shift), "--diversity", repr(cfg.diversity), "--ema", repr(cfg.ema), "--seed", str(cfg.seed),
             "--device", cfg.device, "--sample-every", str(cfg.sample_every),
             "--checkpoint-every", str(cfg.checkpoint_every), "--eval-every", str(cfg.eval_every),
             "--eval-per-class", str(cfg.eval_per_class), "--log-every", str(cfg.log_every),

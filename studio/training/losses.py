@@ -30,6 +30,14 @@ def g_loss_fn(loss: str, fake: torch.Tensor, real: torch.Tensor | None = None) -
     return -fake.mean()
 
 
+def mode_seeking(fake_a: torch.Tensor, fake_b: torch.Tensor, z_a: torch.Tensor, z_b: torch.Tensor) -> torch.Tensor:
+    """MSGAN's mode-seeking term (Mao et al. 2019) for pairs that share a label: the inverse of how
+    far the images move per unit the noise moves. Minimising it spreads each class's samples, so a
+    conditional generator keeps rarer styles instead of the few its critic passes most easily."""
+    ratio = (fake_a - fake_b).abs().mean() / (z_a - z_b).abs().mean()
+    return 1 / (ratio + 1e-5)
+
+
 def translate(x: torch.Tensor, shift: int, generator: torch.Generator | None = None) -> torch.Tensor:
     """Each image moved by a random whole number of pixels in [-shift, shift] on each axis, the
     border filled with the background (-1). Only translation: a flip or a rotation would turn a

@@ -31,7 +31,7 @@ from studio.digits.checkpoints import save_generator
 from studio.digits.data import load_mnist
 from studio.digits.networks import Discriminator, Generator, GeneratorConfig, NUM_CLASSES, one_hot
 from studio.training.config import TrainConfig
-from studio.training.losses import d_loss_fn, g_loss_fn, translate
+from studio.training.losses import d_loss_fn, g_loss_fn, mode_seeking, translate
 from studio.training.state import flatten_optimizer, unflatten_optimizer
 
 
@@ -107,7 +107,7 @@ class Trainer:
         c = self.cfg
         summary = {"training": {"step": self.step, "seconds": round(self.elapsed, 1), "loss": c.loss,
                                 "batch_size": c.batch_size, "ema": c.ema, "seed": c.seed,
-                                "r1": c.r1_weight, "r2": c.r2_weight, "augment_shift": c.augment_shift,
+                                "r1": c.r1_weight, "r2": c.r2_weight, "augment_shift": c.augment_shift, "diversity": c.diversity,
                                 "aux_weight": c.aux_weight, "aux_until": c.aux_until, "lr_decay_from": c.lr_decay_from, "lr_g": c.lr_g, "lr_d": c.lr_d, "dataset": "MNIST train (60k)"}}
         save_generator(self.generator_path, self.sampling_generator(), summary)
 
@@ -196,6 +196,9 @@ class Trainer:
             loss_d.backward()
             self.opt_d.step()
         g_labels = torch.randint(0, NUM_CLASSES, (cfg.batch_size,), device=dev)
+        half = cfg.batch_size // 2
+        if cfg.diversity > 0:  # pairs (i, half + i) share a label for the mode-seeking term
+            g_labels[half:2 * half] = g_labels[:half]
         z = torch.randn(cfg.batch_size, cfg.latent_dim, device=dev)
         fake = self.G_train(z, one_hot(g_labels).to(dev) if cond else None)
         # The plain D here: its gradients from this step are discarded, so no need to sync them.
@@ -207,6 +210,8 @@ class Trainer:
         loss_g = g_loss_fn(cfg.loss, lf, paired)
         if self._aux_on():
             loss_g = loss_g + cfg.aux_weight * F.cross_entropy(aux_f, g_labels)
+        if cfg.diversity > 0:
+            loss_g = loss_g + cfg.diversity * mode_seeking(fake[:half], fake[half:2 * half], z[:half], z[half:2 * half])
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.opt_g.step()

@@ -28,7 +28,7 @@ def _num(name, v):
 def start(loss, conditional, steps, batch_size, lr_g, lr_d, beta1, beta2, d_steps, ema, seed, device, eval_every,
           r1=DEFAULTS.r1_weight, r2=DEFAULTS.r2_weight, augment_shift=DEFAULTS.augment_shift,
           g_depth=DEFAULTS.g_depth, aux_weight=DEFAULTS.aux_weight, lr_decay_from=DEFAULTS.lr_decay_from,
-          aux_until=DEFAULTS.aux_until):
+          aux_until=DEFAULTS.aux_until, diversity=DEFAULTS.diversity):
     if JOBS.running():
         raise JobError(f"a training job is already running ({JOBS.run_dir.name}); stop it first")
     cfg = TrainConfig(out=str(JOBS.new_run_dir()), loss=loss, conditional=bool(conditional),
@@ -40,6 +40,7 @@ def start(loss, conditional, steps, batch_size, lr_g, lr_d, beta1, beta2, d_step
                       augment_shift=_num("augmentation shift", augment_shift), g_depth=_num("generator depth", g_depth),
                       aux_weight=_num("class-loss weight", aux_weight), aux_until=_num("class loss until", aux_until),
                       lr_decay_from=_num("learning-rate decay start", lr_decay_from),
+                      diversity=_num("diversity weight", diversity),
                       eval_every=_num("evaluate every", eval_every), sample_every=100, checkpoint_every=100,
                       log_every=10)
     cfg.validate()
@@ -178,6 +179,7 @@ def build(digits: dict) -> dict:
                     r1 = Number(DEFAULTS.r1_weight, label="R1 penalty γ (real images; 0 = off)")
                     r2 = Number(DEFAULTS.r2_weight, label="R2 penalty γ (generated images; 0 = off)")
                     shift = Number(DEFAULTS.augment_shift, label="Shift augmentation (px, 0 = off)")
+                    diversity = Number(DEFAULTS.diversity, label="Diversity (mode-seeking) weight (0 = off)")
                 with gr.Row():
                     g_depth = gr.Radio([1, 2], value=DEFAULTS.g_depth, label="Generator layers per scale")
                     aux = Number(DEFAULTS.aux_weight, label="Class-loss weight (AC-GAN; 0 = off)")
@@ -219,7 +221,7 @@ def build(digits: dict) -> dict:
                queue=False, show_progress="hidden")
     start_btn.click(start, [loss, conditional, steps, batch, lr_g, lr_d, beta1, beta2, d_steps, ema, seed, device,
                             eval_every, r1, r2, shift, g_depth, aux, decay,
-                            aux_until], message, api_name="train_start", api_visibility="undocumented")
+                            aux_until, diversity], message, api_name="train_start", api_visibility="undocumented")
     # Queued (not queue=False) so refusals show their message as a notification.
     stop_btn.click(stop, None, message, api_name="train_stop", api_visibility="undocumented")
     resume_btn.click(resume, None, message, api_name="train_resume", api_visibility="undocumented")

@@ -2,7 +2,7 @@
 
 import torch
 
-from studio.training.losses import d_loss_fn, g_loss_fn, translate
+from studio.training.losses import d_loss_fn, g_loss_fn, mode_seeking, translate
 
 
 def test_relativistic_loss_pairs_real_and_fake():
@@ -29,3 +29,16 @@ def test_translate_is_differentiable():
     x = torch.rand(4, 1, 28, 28, requires_grad=True)
     translate(x, 3).sum().backward()
     assert x.grad is not None and x.grad.abs().sum() > 0
+
+
+def test_mode_seeking_falls_as_paired_images_spread():
+    z_a, z_b = torch.zeros(4, 8), torch.ones(4, 8)  # noise 1 apart per coordinate
+    same = torch.zeros(4, 1, 28, 28)
+    assert mode_seeking(same, same, z_a, z_b) > 1e4  # collapsed pairs: the term is huge
+    # images 0.5 apart per pixel for noise 1 apart: the term is 1 / 0.5
+    assert torch.isclose(mode_seeking(same, same + 0.5, z_a, z_b), torch.tensor(2.0), rtol=1e-3)
+    near, far = mode_seeking(same, same + 0.1, z_a, z_b), mode_seeking(same, same + 1.0, z_a, z_b)
+    assert far < near
+    fake = torch.zeros(4, 1, 28, 28, requires_grad=True)
+    mode_seeking(fake, same + 0.5, z_a, z_b).backward()
+    assert fake.grad.abs().sum() > 0  # it trains the generator

@@ -32,6 +32,8 @@ from studio.training.trainer import Trainer
     (dict(g_depth=3), "generator depth"),
     (dict(aux_until=-1), "aux-until"),
     (dict(aux_until=2.5), "aux-until"),
+    (dict(diversity=-0.1), "diversity"),
+    (dict(diversity=float("nan")), "diversity"),
 ])
 def test_bad_settings_rejected(change, match):
     with pytest.raises(ConfigError, match=match):
@@ -91,6 +93,19 @@ def test_class_loss_stops_at_aux_until():
 
     assert loss_d(1.0, 4) > loss_d(0.0, 4)
     assert loss_d(1.0, 5) == loss_d(0.0, 5)
+
+
+def test_diversity_term_enters_the_generator_loss():
+    """Same seed, same batch: with the mode-seeking term on, the generator's loss is its plain loss plus a
+    positive term (so larger), and the critic's loss, computed before it, is unchanged."""
+    recs = {}
+    for w in (0.0, 1.0):
+        torch.manual_seed(0)
+        t = Trainer(TrainConfig(out="unused", batch_size=16, g_channels=8, d_channels=8, latent_dim=16, diversity=w))
+        torch.manual_seed(1)
+        recs[w] = t.train_step(FakeBatches())
+    assert recs[1.0]["loss_d"] == recs[0.0]["loss_d"]
+    assert recs[1.0]["loss_g"] > recs[0.0]["loss_g"] + 0.5
 
 
 def test_new_recipe_trains_and_resumes(tmp_path):

@@ -42,7 +42,8 @@ def test_bad_new_settings_get_a_message_not_a_job():
                 beta2=0.999, d_steps=1, ema=0.999, seed=0, device="cpu", eval_every=0)
     for bad, match in ((dict(g_depth=3), "generator depth"), (dict(aux_weight=-1), "aux weight"),
                        (dict(lr_decay_from=None), "learning-rate decay start is required"),
-                       (dict(lr_decay_from=2.5), "lr-decay-from"), (dict(aux_until=1.5), "aux-until")):
+                       (dict(lr_decay_from=2.5), "lr-decay-from"), (dict(aux_until=1.5), "aux-until"),
+                       (dict(diversity=-1), "diversity")):
         with pytest.raises(gr.Error, match=match):
             train_tab.start(**base, **bad)
     assert not JOBS.running()
