@@ -48,7 +48,7 @@ def svg(curves: dict[str, list[tuple[float, float]]], measure: str, floor: float
         x = x1 * i / 5
         qx, _ = px(x, y0)
         parts.append(f'<text x="{qx:.1f}" y="{H - BOTTOM + 16}" text-anchor="middle">{x:.0f}</text>')
-    parts.append(f'<text x="{(W + LEFT) / 2}" y="{H - 8}" text-anchor="middle">training minutes (one CPU thread)</text>'
+    parts.append(f'<text x="{(W + LEFT) / 2}" y="{H - 8}" text-anchor="middle">training minutes (CPU, time spent in training steps)</text>'
                  f'<text x="12" y="{TOP - 8}">{measure}</text>')
     for value, name, dash in ((floor, "real floor", "4 3"), (bar, "target", "8 4")):
         if value is not None:

@@ -19,10 +19,10 @@ class TrainConfig:
     steps: int = 6000
     epochs: float | None = None  # when set, overrides steps
     batch_size: int = 64
-    # The defaults are the recipe of the shipped generator, whose 24,000-step run also set aux_until 20,000
-    # (a step count, so it is no default for runs of other lengths). The relativistic loss, R1/R2 and shifts
-    # are options: a 24,000-step run with them scored higher precision but far lower recall and coverage
-    # (README, Train section).
+    # The defaults are the first phase of the shipped generator's recipe; its step counts (aux_until,
+    # lr_decay_from) and the gentler fine-tuning phases after it are in checkpoints/generator.json and
+    # the README, since they depend on the run's length. The relativistic loss, R1/R2 and shifts are
+    # options: a 24,000-step run with them scored higher precision but far lower recall and coverage.
     loss: str = "hinge"
     conditional: bool = True
     latent_dim: int = 64
@@ -40,7 +40,7 @@ class TrainConfig:
     r1_weight: float = 0.0  # gamma of the R1 penalty, gamma/2 * E|grad D(real)|^2 (Mescheder et al. 2018)
     r2_weight: float = 0.0  # the same on fakes (R2); R3GAN uses both
     augment_shift: int = 0  # translate real and fake images by up to this many pixels before D
-    diversity: float = 0.0  # weight of the mode-seeking term (Mao et al. 2019) on the generator
+    diversity: float = 0.25  # weight of the mode-seeking term (Mao et al. 2019): the one change that moved recall
     ema: float = 0.999  # 0 disables the EMA generator
     seed: int = 0
     device: str = "auto"
