@@ -56,11 +56,12 @@ def svg(curves: dict[str, list[tuple[float, float]]], measure: str, floor: float
             parts.append(f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{py:.1f}" y2="{py:.1f}" stroke="#6b7280" '
                          f'stroke-dasharray="{dash}"/><text x="{W - RIGHT - 4}" y="{py - 4:.1f}" '
                          f'text-anchor="end" fill="#6b7280">{name} {value:g}</text>')
+    # Legend top right: curves start high on the left and settle low on the right.
     for i, (name, pts) in enumerate(curves.items()):
         colour = COLOURS[i % len(COLOURS)]
         path = " ".join(f"{a:.1f},{b:.1f}" for a, b in (px(x, y) for x, y in pts))
         parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
-                     f'<text x="{LEFT + 8}" y="{TOP + 14 + 16 * i}" fill="{colour}">{name}</text>')
+                     f'<text x="{W - RIGHT - 4}" y="{TOP + 14 + 16 * i}" text-anchor="end" fill="{colour}">{name}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 
