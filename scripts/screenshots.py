@@ -33,6 +33,13 @@ def draw_seven(page) -> None:
     page.mouse.up()
 
 
+def wait_for_picture(page, selector: str, timeout: int) -> None:
+    """Wait until the image has decoded: the <img> element appears before its picture arrives, and a
+    screenshot taken then shows a broken-image box."""
+    page.wait_for_function("s => { const i = document.querySelector(s); return i && i.complete && i.naturalWidth > 0; }",
+                           arg=selector, timeout=timeout)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
@@ -45,17 +52,17 @@ def main() -> int:
         browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(url)
-        page.locator("#digit-image img").wait_for(timeout=60000)
+        wait_for_picture(page, "#digit-image img", 60000)
         page.wait_for_selector("#digit-sketch button[aria-label='Brush']", timeout=30000)
         page.wait_for_timeout(1500)
         draw_seven(page)
-        page.locator("#twin-image img").wait_for(timeout=30000)
+        wait_for_picture(page, "#twin-image img", 30000)
         page.evaluate("() => window.scrollTo(0, 0)")
         page.screenshot(path=str(out / "digits.png"))
         page.get_by_role("tab", name="Style").click()
         page.locator("#style-examples").wait_for(timeout=30000)
         page.locator("#style-examples tbody tr, #style-examples button").first.click()
-        page.locator("#style-result img").wait_for(timeout=60000)
+        wait_for_picture(page, "#style-result img", 60000)
         page.wait_for_timeout(1000)
         page.evaluate("() => window.scrollTo(0, 0)")
         page.screenshot(path=str(out / "style.png"))
