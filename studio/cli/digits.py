@@ -7,7 +7,8 @@ from pathlib import Path
 
 from studio.cli.common import command, fail
 from studio.core import paths
-from studio.core.inputs import MAX_SEED
+from studio.core.errors import UserError, storage
+from studio.core.inputs import MAX_SEED, InputError
 
 MAX_COUNT = 1_000_000
 
@@ -65,14 +66,14 @@ def parse_label(text: str) -> int | None:
         return None
     if text.isdigit() and 0 <= int(text) <= 9:
         return int(text)
-    raise ValueError(f"label must be 'all' or a digit 0-9, got {text!r}")
+    raise InputError(f"label must be 'all' or a digit 0-9, got {text!r}")
 
 
 def sample(args) -> int:
     p = args.parser
     try:
         label = parse_label(args.label)
-    except ValueError as e:
+    except InputError as e:
         p.error(str(e))
     if not 1 <= args.count <= MAX_COUNT:
         p.error(f"--count must be from 1 to {MAX_COUNT:,}")
@@ -85,19 +86,16 @@ def sample(args) -> int:
         p.error("--out must end in .npz")
     import numpy as np
 
-    from studio.core.files import CheckpointError
     from studio.digits.networks import NUM_CLASSES
-    from studio.digits.resolve import ModelSourceError, load_generator_any
+    from studio.digits.resolve import load_generator_any
     from studio.digits.sample import generate_dataset, write_npz, write_png_folder
 
-    try:
+    with storage(out.name):
         generator, _ = load_generator_any(args.generator)
         images, labels = generate_dataset(generator, args.count, label, args.seed, args.truncation)
         write_npz(out, images, labels)
         if args.png_dir:
             write_png_folder(Path(args.png_dir), images, labels)
-    except (CheckpointError, ModelSourceError, ValueError, OSError) as e:
-        return fail(e)
     counts = np.bincount(labels, minlength=NUM_CLASSES).tolist()
     print(f"wrote {len(images)} images to {out} (per class: {counts})")
     return 0
@@ -106,13 +104,10 @@ def sample(args) -> int:
 def directions(args) -> int:
     if not 1 <= args.count <= 32:
         args.parser.error("--count must be from 1 to 32")
-    from studio.core.files import CheckpointError
     from studio.digits.directions import store_directions
 
-    try:
+    with storage(Path(args.checkpoint).name):
         found = store_directions(args.checkpoint, args.count)
-    except (CheckpointError, OSError) as e:
-        return fail(e)
     for method, dirs in found.items():
         named = sum(d["name"] is not None for d in dirs)
         print(f"{method}: {named} of {len(dirs)} directions named by measurement")
@@ -124,25 +119,20 @@ def directions(args) -> int:
 def invert(args) -> int:
     import json
 
-    from studio.core.files import CheckpointError
     from studio.core.imageio import safe_name
-    from studio.core.inputs import InputError
     from studio.core.images import save_png
     from studio.digits.invert import Inverter
-    from studio.digits.resolve import ModelSourceError
 
-    try:
-        inverter = Inverter.from_checkpoint(args.generator)
-    except (CheckpointError, ModelSourceError, ValueError) as e:
-        return fail(e)
+    inverter = Inverter.from_checkpoint(args.generator)
     out_dir = Path(args.out_dir) if args.out_dir else None
     status = 0
     for name in args.images:
-        try:
-            twin = inverter(name)
-            if out_dir is not None:
-                save_png(twin.image, out_dir / f"{safe_name(Path(name).stem, 'drawing')}_twin.png")
-        except (InputError, OSError) as e:
+        try:  # one bad drawing is reported and the others go on
+            with storage(str(out_dir)):
+                twin = inverter(name)
+                if out_dir is not None:
+                    save_png(twin.image, out_dir / f"{safe_name(Path(name).stem, 'drawing')}_twin.png")
+        except UserError as e:
             status = fail(f"{name}: {e}")
             continue
         if args.json:

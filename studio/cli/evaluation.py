@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import time
 
-from studio.cli.common import command, fail
+from studio.cli.common import command
+from studio.core.errors import storage
 from studio.core import paths
 
 DOC = """Score a generator with the project's MNIST classifier.
@@ -37,12 +38,11 @@ def evaluate(args) -> int:
         args.parser.error("--n-per-class must be between 10 and 10000")
     if not 0 < args.truncation <= 1:
         args.parser.error("--truncation must be above 0 and at most 1")
-    from studio.core.files import CheckpointError, read_config, write_config
-    from studio.digits.data import DataError
-    from studio.digits.resolve import ModelSourceError, load_generator_any, resolve_generator
+    from studio.core.files import read_config, write_config
+    from studio.digits.resolve import load_generator_any, resolve_generator
     from studio.evaluation.evaluator import Evaluator, evaluate_generator
 
-    try:
+    with storage(args.generator):
         t0 = time.time()
         generator, _ = load_generator_any(args.generator)
         ev = Evaluator(args.classifier, args.data_root)
@@ -58,8 +58,6 @@ def evaluate(args) -> int:
             config["metrics"]["truncation"] = args.truncation
             config["metrics"]["evaluated"] = f"{args.n_per_class} samples per class, seed {args.seed}, MNIST test set"
             write_config(target, config)
-    except (CheckpointError, DataError, ModelSourceError, OSError) as e:
-        return fail(e)
     scores["seconds"] = seconds
     if args.json:
         print(json.dumps(scores, indent=2))

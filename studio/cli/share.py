@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from studio.cli.common import command, fail
+from studio.cli.common import command
 
 DEPLOY_DOC = """Create or update a Hugging Face Space running this app.
 
@@ -38,16 +38,10 @@ def register(sub) -> None:
 
 
 def _hub_errors(fn, *args) -> int:
-    from studio.core.files import CheckpointError
-    from studio.share.deploy import DeployError
-    from studio.share.hub import ModelSourceError
+    from studio.share.hub import hub_request
 
-    try:
+    with hub_request("the Hub request"):  # network and Hub errors: say what happened, no traceback
         print(fn(*args))
-    except (ModelSourceError, CheckpointError, DeployError) as e:
-        return fail(e)
-    except Exception as e:  # network and Hub errors: say what happened, no traceback
-        return fail(f"the Hub request failed ({type(e).__name__}: {e})")
     return 0
 
 

@@ -8,7 +8,8 @@ import json
 import sys
 from pathlib import Path
 
-from studio.cli.common import command, fail
+from studio.cli.common import command
+from studio.core.errors import storage
 
 STYLIZE_DOC = """Paint a photo in the style of one or more paintings.
 
@@ -69,11 +70,7 @@ def stylize(args) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in (".png", ".jpg", ".jpeg", ".webp"):
         args.parser.error("--out must end in .png, .jpg or .webp")
-    from studio.core.inputs import InputError
-    from studio.style.classic import VGGUnavailable
-    from studio.style.weights import WeightsError
-
-    try:
+    with storage(out.name):
         if args.method == "fast":
             from studio.style.fast import FastStylizer
 
@@ -89,8 +86,6 @@ def stylize(args) -> int:
                 print(f"step {info['step']}/{info['steps']}  loss {info['loss']:.4g}", file=sys.stderr)
         out.parent.mkdir(parents=True, exist_ok=True)
         result.save(out)
-    except (InputError, WeightsError, VGGUnavailable, OSError) as e:
-        return fail(e)
     print(f"wrote {out} ({result.width}x{result.height})")
     return 0
 
@@ -100,12 +95,10 @@ def video(args) -> int:
         args.parser.error("--out must end in .mp4")
     if not 0 < args.max_seconds <= 3600:
         args.parser.error("--max-seconds must be above 0 and at most 3600")
-    from studio.core.inputs import InputError
     from studio.style.fast import FastStylizer
     from studio.style.video import VideoStylizer, probe
-    from studio.style.weights import WeightsError
 
-    try:
+    with storage(Path(args.out).name):
         found = probe(args.input, args.max_seconds)  # a bad file is refused before the weights load
         painter = VideoStylizer(FastStylizer.load(args.weights_dir, exact=args.exact))
         bar = None
@@ -126,8 +119,6 @@ def video(args) -> int:
             info=found)
         if bar is not None:
             bar.close()
-    except (InputError, WeightsError, OSError) as e:
-        return fail(e)
     print(f"wrote {args.out} ({info.frames} frames at {float(info.fps):.3g} fps"
           f"{', audio kept' if info.has_audio else ''})", file=sys.stderr if args.progress == "jsonl" else sys.stdout)
     return 0
@@ -136,9 +127,7 @@ def video(args) -> int:
 def examples(args) -> int:
     from studio.style.examples import write_examples
 
-    try:
+    with storage("assets/"):
         written = write_examples()
-    except OSError as e:
-        return fail(e)
     print("wrote " + ", ".join(str(p) for p in written))
     return 0

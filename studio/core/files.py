@@ -17,8 +17,10 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file
 
+from studio.core.errors import UserError
 
-class CheckpointError(RuntimeError):
+
+class CheckpointError(UserError, RuntimeError):
     """A checkpoint is missing, corrupt or does not fit the network; the message says which."""
 
 

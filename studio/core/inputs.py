@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 
+from studio.core.errors import UserError
+
 MAX_SEED = 2**31 - 1  # seeds fit torch's and numpy's generators and a JSON number alike
 
 
-class InputError(ValueError):
+class InputError(UserError, ValueError):
     """A user-supplied value is invalid; the message is meant for the user."""
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from studio.core import runfiles
+
 ROOT = Path(__file__).resolve().parents[2]  # the repository (or installed project) root
 CHECKPOINTS = ROOT / "checkpoints"
 ASSETS = ROOT / "assets"
 
-DEFAULT_GENERATOR = CHECKPOINTS / "generator.safetensors"
-DEFAULT_CLASSIFIER = CHECKPOINTS / "classifier.safetensors"
-DEFAULT_ENCODER = CHECKPOINTS / "encoder.safetensors"
+DEFAULT_GENERATOR = CHECKPOINTS / runfiles.GENERATOR
+DEFAULT_CLASSIFIER = CHECKPOINTS / runfiles.CLASSIFIER
+DEFAULT_ENCODER = CHECKPOINTS / runfiles.ENCODER
 
 
 def data_dir(flag: str | os.PathLike | None = None) -> Path:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 
 from studio.core import paths
+from studio.core.errors import UserError
 
 
-class DataError(RuntimeError):
+class DataError(UserError, RuntimeError):
     """MNIST is missing or unreadable; the message says where it looked and what to do."""
 
 

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from studio.core.files import write_config
+from studio.core.inputs import InputError
 from studio.digits.checkpoints import load_generator
 from studio.digits.networks import Generator, one_hot
 
@@ -61,7 +62,7 @@ def find_directions(generator: Generator, count: int = 8, samples: int = 5000, s
                     method: str = "pca") -> list[dict]:
     """Return `count` directions as dicts {vector, variance, name, effect}, strongest first."""
     if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+        raise InputError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     dirs, strength = (pca_directions if method == "pca" else sefa_directions)(generator, count, samples, seed)
     named = name_directions(generator, dirs, seed)
     return [{"vector": (sign * dirs[k]).tolist(), "variance": float(strength[k]), "name": name,

@@ -24,6 +24,7 @@ from PIL import Image
 
 from studio.core import paths
 from studio.core.images import to_pil
+from studio.core.inputs import InputError
 from studio.digits.checkpoints import load_encoder, weights_digest
 from studio.digits.drawing import drawing_image, read_drawing
 from studio.digits.networks import Encoder, Generator, NUM_CLASSES, one_hot
@@ -59,7 +60,7 @@ class Twin:
 class Inverter:
     def __init__(self, generator: Generator, encoder: Encoder | None = None, steps: int = STEPS):
         if not generator.config.num_classes:
-            raise ValueError("finding a twin needs a class-conditional generator")
+            raise InputError("finding a twin needs a class-conditional generator")
         self.generator = generator.eval().requires_grad_(False)
         self.encoder = encoder.eval() if encoder is not None else None
         self.steps = steps

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from studio.core.images import upscale
+from studio.core.runfiles import generator_in
 from studio.digits.checkpoints import load_generator
 from studio.digits.pipeline import DigitStudio
 from studio.share.hub import check_repo_id, push_generator
@@ -15,9 +16,7 @@ def publish_generator(checkpoint: str | Path, repo_id: str, private: bool = Fals
     """Load the checkpoint (a broken file is refused before anything is uploaded), draw its
     10x10 grid and push both. Returns the repo's address."""
     repo_id = check_repo_id(repo_id)
-    checkpoint = Path(checkpoint)
-    if checkpoint.is_dir():
-        checkpoint = checkpoint / "generator.safetensors"
+    checkpoint = generator_in(checkpoint)
     generator, config = load_generator(checkpoint)
     grid = upscale(DigitStudio(generator, config, directions=[]).grid(seed=0), 2)
     return push_generator(checkpoint, repo_id, grid, private=private, token=token, api=api)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from studio.core import paths
 from studio.core.files import CheckpointError
+from studio.core.runfiles import generator_in
 from studio.digits.checkpoints import load_generator
 from studio.digits.networks import Generator
 from studio.share.hub import ModelSourceError, download_generator
@@ -18,10 +19,7 @@ def resolve_generator(spec: str | Path | None) -> Path:
     spec = str(spec).strip()
     if spec.startswith("hf://"):
         return download_generator(spec[len("hf://"):])
-    path = Path(spec)
-    if path.is_dir():
-        path = path / "generator.safetensors"
-    return path
+    return generator_in(spec)
 
 
 def load_generator_any(spec: str | Path | None) -> tuple[Generator, dict]:

@@ -16,6 +16,7 @@ import torch
 
 from studio.core.files import atomic_write_bytes
 from studio.core.images import to_uint8
+from studio.core.inputs import InputError
 from studio.digits.networks import Generator, NUM_CLASSES, one_hot
 
 
@@ -23,7 +24,7 @@ from studio.digits.networks import Generator, NUM_CLASSES, one_hot
 def generate_dataset(generator: Generator, count: int, label: int | None, seed: int, truncation: float = 1.0,
                      batch: int = 2000) -> tuple[np.ndarray, np.ndarray]:
     if not generator.config.num_classes:
-        raise ValueError("this generator is unconditional, so its samples have no labels; use a class-conditional one")
+        raise InputError("this generator is unconditional, so its samples have no labels; use a class-conditional one")
     gen = torch.Generator().manual_seed(seed)
     labels = torch.full((count,), label) if label is not None else torch.arange(count) % NUM_CLASSES
     images = []

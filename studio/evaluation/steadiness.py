@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from studio.core.inputs import InputError
+
 
 def moved_difference(prev: np.ndarray, cur: np.ndarray, dx: int, dy: int) -> float:
     """Mean absolute difference between cur and prev moved by (dx, dy), over valid pixels.
@@ -16,7 +18,7 @@ def moved_difference(prev: np.ndarray, cur: np.ndarray, dx: int, dy: int) -> flo
     moves right on screen)."""
     h, w = cur.shape[:2]
     if abs(dx) >= w or abs(dy) >= h:
-        raise ValueError("the motion is larger than the frame: no pixel is seen twice")
+        raise InputError("the motion is larger than the frame: no pixel is seen twice")
     # cur[y, x] shows what prev showed at (y - dy, x - dx)
     c = cur[max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)]
     p = prev[max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
@@ -28,6 +30,6 @@ def temporal_error(frames, motion) -> float:
     a list with one per step (len(frames) - 1)."""
     frames = list(frames)
     if len(frames) < 2:
-        raise ValueError("steadiness needs at least two frames")
+        raise InputError("steadiness needs at least two frames")
     steps = [motion] * (len(frames) - 1) if isinstance(motion, tuple) else list(motion)
     return float(np.mean([moved_difference(a, b, *m) for a, b, m in zip(frames, frames[1:], steps)]))

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 from studio.core import paths
+from studio.core.errors import UserError
 from studio.share.hub import check_repo_id, hub_token
 
 ALLOW = ("app.py", "requirements.txt", "README.md", "LICENSE", "studio/**/*.py", "checkpoints/*.safetensors",
@@ -23,7 +24,7 @@ NEVER = (".venv", "venv", "__pycache__", ".cache", "runs", "data", "test-output"
 REQUIRED_KEYS = ("title", "sdk", "sdk_version", "app_file", "python_version", "license", "short_description", "tags")
 
 
-class DeployError(RuntimeError):
+class DeployError(UserError, RuntimeError):
     pass
 
 

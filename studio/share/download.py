@@ -11,8 +11,10 @@ import os
 import urllib.request
 from pathlib import Path
 
+from studio.core.errors import UserError
 
-class DownloadError(OSError):
+
+class DownloadError(UserError, OSError):
     """A download failed or did not match its pinned checksum; nothing was left behind."""
 
 

@@ -13,19 +13,44 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from PIL import Image
 
+from studio.core.errors import UserError
 from studio.core.files import config_path, read_config
+from studio.core.runfiles import GENERATOR, GENERATOR_CONFIG, HUB_FILES, generator_in
 
 
-class ModelSourceError(RuntimeError):
+class ModelSourceError(UserError, RuntimeError):
     """The named generator cannot be found, fetched or published; the message says why."""
 
 
 REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
-FILES = ("generator.safetensors", "generator.json")
+FILES = HUB_FILES
+
+
+def network_errors() -> tuple[type, ...]:
+    """What a Hub call raises when the network or the Hub says no (not a bug of ours)."""
+    found = [OSError]
+    for name in ("httpx2", "httpx", "requests"):
+        try:
+            found.append(__import__(name).HTTPError if name != "requests" else __import__(name).RequestException)
+        except (ImportError, AttributeError):
+            pass
+    return tuple(found)
+
+
+@contextmanager
+def hub_request(what: str):
+    """Turn the Hub's and the network's errors inside the block into a ModelSourceError."""
+    try:
+        yield
+    except UserError:
+        raise
+    except network_errors() as e:
+        raise ModelSourceError(f"{what} failed ({type(e).__name__}: {str(e)[:300]})") from None
 
 
 def check_repo_id(repo_id: str) -> str:
@@ -108,9 +133,7 @@ def push_generator(checkpoint: str | Path, repo_id: str, samples: Image.Image, p
     Hub side needs no model code). The caller has loaded the checkpoint, so it is not broken.
     `api` is an HfApi (or a stand-in)."""
     repo_id = check_repo_id(repo_id)
-    checkpoint = Path(checkpoint)
-    if checkpoint.is_dir():
-        checkpoint = checkpoint / "generator.safetensors"
+    checkpoint = generator_in(checkpoint)
     config = read_config(checkpoint)
     if api is None:
         from huggingface_hub import HfApi
@@ -118,8 +141,8 @@ def push_generator(checkpoint: str | Path, repo_id: str, samples: Image.Image, p
         api = HfApi(token=token)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        shutil.copy(checkpoint, folder / "generator.safetensors")
-        shutil.copy(config_path(checkpoint), folder / "generator.json")
+        shutil.copy(checkpoint, folder / GENERATOR)
+        shutil.copy(config_path(checkpoint), folder / GENERATOR_CONFIG)
         (folder / "README.md").write_text(model_card(config, repo_id))
         samples.save(folder / "samples.png")
         api.create_repo(repo_id=repo_id, repo_type="model", private=private, exist_ok=True)

@@ -14,6 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
 
+from studio.core.errors import UserError
 from studio.core.imageio import ImageInputError, open_image
 from studio.core.inputs import check_number
 from studio.style.feature_stats import gram_matrix
@@ -26,7 +27,7 @@ IMAGENET_STD = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
 VGG_DOWNLOAD_MB = 548
 
 
-class VGGUnavailable(RuntimeError):
+class VGGUnavailable(UserError, RuntimeError):
     """The pretrained VGG-19 weights are not cached and cannot be downloaded."""
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import torch
 
 from studio.core import paths
+from studio.core.errors import UserError
 from studio.share.download import DownloadError, sha256
 from studio.share.download import download as fetch
 
@@ -27,7 +28,7 @@ MICROAST_FILES = {
 }
 
 
-class WeightsError(RuntimeError):
+class WeightsError(UserError, RuntimeError):
     """Weights are missing, unreachable or fail verification; the message says what to do."""
 
 

@@ -17,10 +17,12 @@ import os
 import pickle
 import threading
 
+from studio.core.errors import UserError
+
 NICE = 10  # the app's threads get about 9 of every 10 CPU slices when both want the core
 
 
-class StyleWorkerError(RuntimeError):
+class StyleWorkerError(UserError, RuntimeError):
     """The child process died or could not start; the message is meant for the user."""
 
 

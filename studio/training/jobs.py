@@ -18,37 +18,17 @@ import time
 from pathlib import Path
 
 from studio.core import paths
+from studio.core.runfiles import RunFolder
+from studio.core.errors import UserError
 from studio.training.config import TrainConfig
 
 
-class JobError(RuntimeError):
+class JobError(UserError, RuntimeError):
     """A job cannot be started or controlled; the message is meant for the user."""
 
 
-def config_to_args(cfg: TrainConfig) -> list[str]:
-    """The CLI arguments that reproduce a TrainConfig (the app launches exactly these)."""
-    args = ["--out", cfg.out, "--batch-size", str(cfg.batch_size), "--loss", cfg.loss,
-            "--latent-dim", str(cfg.latent_dim),
-            "--g-channels", str(cfg.g_channels), "--g-depth", str(cfg.g_depth), "--d-channels", str(cfg.d_channels), "--lr-g", repr(cfg.lr_g), "--lr-d", repr(cfg.lr_d),
-            "--beta1", repr(cfg.beta1), "--beta2", repr(cfg.beta2), "--d-steps", str(cfg.d_steps),
-            "--aux-weight", repr(cfg.aux_weight), "--aux-until", str(cfg.aux_until), "--gp-weight", repr(cfg.gp_weight), "--r1", repr(cfg.r1_weight),
-            "--r2", repr(cfg.r2_weight), "--augment-shift", str(cfg.augment_shift), "--diversity", repr(cfg.diversity), "--ema", repr(cfg.ema), "--seed", str(cfg.seed),
-            "--device", cfg.device, "--sample-every", str(cfg.sample_every),
-            "--checkpoint-every", str(cfg.checkpoint_every), "--eval-every", str(cfg.eval_every),
-            "--eval-per-class", str(cfg.eval_per_class), "--log-every", str(cfg.log_every),
-            "--lr-decay-from", str(cfg.lr_decay_from)]
-    args += ["--epochs", repr(cfg.epochs)] if cfg.epochs is not None else ["--steps", str(cfg.steps)]
-    if cfg.data_root:
-        args += ["--data-root", str(cfg.data_root)]
-    if not cfg.conditional:
-        args.append("--unconditional")
-    if cfg.resume:
-        args.append("--resume")
-    return args
-
-
 def read_metrics(run_dir: Path) -> list[dict]:
-    path = Path(run_dir) / "metrics.jsonl"
+    path = RunFolder(run_dir).metrics
     if not path.exists():
         return []
     records = []
@@ -61,7 +41,7 @@ def read_metrics(run_dir: Path) -> list[dict]:
 
 
 def samples(run_dir: Path) -> list[Path]:
-    return sorted((Path(run_dir) / "samples").glob("step_*.png"))
+    return RunFolder(run_dir).samples()
 
 
 class JobRunner:
@@ -87,18 +67,18 @@ class JobRunner:
             if self.running():
                 raise JobError(f"a training job is already running ({self.run_dir.name}); stop it first")
             run_dir = Path(cfg.out)
-            if not cfg.resume and (run_dir / "state.safetensors").exists():
+            if not cfg.resume and RunFolder(run_dir).has_state():
                 raise JobError(f"{run_dir.name} already holds a run; resume it or start a new one")
             run_dir.mkdir(parents=True, exist_ok=True)
-            (run_dir / "job.json").write_text(json.dumps(dataclasses.asdict(cfg), indent=2))
+            RunFolder(run_dir).job.write_text(json.dumps(dataclasses.asdict(cfg), indent=2))
             if threads is None:
                 # Leave a core for the UI on small machines: the app must stay responsive.
                 threads = max(1, (os.cpu_count() or 2) - 1)
             # STUDIO_PARENT_PID: the trainer stops cleanly if the app that started it goes away.
             env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": str(threads),
                    "STUDIO_PARENT_PID": str(os.getpid())}
-            cmd = [sys.executable, "-m", "studio", "train", *config_to_args(cfg), "--threads", str(threads)]
-            self._log = open(run_dir / "train.log", "ab")
+            cmd = [sys.executable, "-m", "studio", "train", *cfg.to_args(), "--threads", str(threads)]
+            self._log = open(RunFolder(run_dir).log, "ab")
             self.proc = subprocess.Popen(cmd, cwd=paths.ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                          start_new_session=True)
             self.run_dir, self.config, self.started, self.stop_requested = run_dir, cfg, time.time(), False
@@ -139,7 +119,7 @@ class JobRunner:
         return out
 
     def last_error(self) -> str:
-        log = self.run_dir / "train.log"
+        log = RunFolder(self.run_dir).log
         lines = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()] if log.exists() else []
         errors = [ln for ln in lines if ln.startswith("error:")]
         return (errors[-1] if errors else (lines[-1] if lines else "the training process ended unexpectedly"))[:500]

@@ -48,10 +48,10 @@ def build_app(generator: str | None = "shipped") -> gr.Blocks:
                             elem_classes="tab-line")
                 train_tab.build(digits)
         tools.build()
-        digits["send_to_style"].click(digits_tab.digit_as_photo, digits["inputs"], style["photo"], api_name=False).then(
-            lambda: gr.Tabs(selected="style"), None, tabs, api_name=False)
+        digits["send_to_style"].click(digits_tab.digit_as_photo, digits["inputs"], style["photo"], api_visibility="private").then(
+            lambda: gr.Tabs(selected="style"), None, tabs, api_visibility="private")
         # Draw the first digit as soon as the page opens, and hand the canvas a ready brush.
-        demo.load(digits["render"], digits["inputs"], digits["picture"], queue=False, api_name=False,
+        demo.load(digits["render"], digits["inputs"], digits["picture"], queue=False, api_visibility="private",
                   show_progress="hidden")
         demo.load(None, None, None, js=PICK_BRUSH)
     return demo

@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import base64
 import functools
+import inspect
 import logging
 from pathlib import Path
 
 import gradio as gr
 from PIL import Image
 
-from studio.core.files import CheckpointError
+from studio.core.errors import UserError, internal_message
 from studio.core.images import png_bytes
-from studio.core.inputs import InputError
-from studio.digits.data import DataError
-from studio.share.hub import ModelSourceError
-from studio.style.weights import WeightsError
-from studio.style.worker import StyleWorkerError
-from studio.training.jobs import JobError
 
 log = logging.getLogger("studio.ui")
-
-USER_ERRORS = (InputError, CheckpointError, ModelSourceError, LookupError, ValueError, JobError, WeightsError,
-               DataError, StyleWorkerError)
 
 
 def one_thread(fn):
@@ -45,22 +37,36 @@ def one_thread(fn):
     return wrapper
 
 
+def as_message(e: Exception, where: str) -> gr.Error:
+    """The UI's one translation of an exception: a UserError's own message, or for anything
+    else (a bug) "internal error (logged)" with the traceback in the server log."""
+    if isinstance(e, gr.Error):
+        return e
+    if isinstance(e, UserError):
+        return gr.Error(str(e), print_exception=False)
+    log.error("internal error in %s", where, exc_info=e)
+    return gr.Error(internal_message(e), print_exception=False)
+
+
 def user_errors(fn):
-    """Show expected failures as a message in the UI (and a clean error over the API)
-    instead of a traceback; anything unexpected is logged and reported briefly."""
+    """Wrap a handler so that whatever it raises reaches the person through as_message();
+    generator handlers (progress, streaming) are wrapped as generators."""
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def stream(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            except Exception as e:  # keep serving whatever happened
+                raise as_message(e, fn.__name__) from None
+
+        return stream
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except gr.Error:
-            raise
-        except USER_ERRORS as e:
-            raise gr.Error(str(e), print_exception=False) from None
         except Exception as e:  # keep serving whatever happened
-            log.exception("unexpected error in %s", fn.__name__)
-            raise gr.Error(f"Something went wrong ({type(e).__name__}); the server log has details.",
-                           print_exception=False) from None
+            raise as_message(e, fn.__name__) from None
 
     return wrapper
 

@@ -237,33 +237,33 @@ def build() -> dict:
     live = dict(fn=render, inputs=inputs, outputs=picture, queue=False, show_progress="hidden",
                 trigger_mode="always_last")
     for s in (blend, truncation, *sliders):
-        s.input(api_name=False, **live)
+        s.input(api_visibility="private", **live)
     for c in (digit, blend_to, seed):
-        c.change(api_name=False, **live)
-    randomise.click(random_seed, None, seed, queue=False, api_name=False)
-    reset.click(lambda: [0] * NUM_SLIDERS, None, sliders, queue=False, api_name=False).then(
-        api_name=False, **live)
-    model.focus(lambda: gr.update(choices=model_choices()), None, model, queue=False, api_name=False)
+        c.change(api_visibility="private", **live)
+    randomise.click(random_seed, None, seed, queue=False, api_visibility="private")
+    reset.click(lambda: [0] * NUM_SLIDERS, None, sliders, queue=False, api_visibility="private").then(
+        api_visibility="private", **live)
+    model.focus(lambda: gr.update(choices=model_choices()), None, model, queue=False, api_visibility="private")
     load_btn.click(load_model, model, status, api_name="load_generator", api_visibility="undocumented").then(
-        back_to_seed, None, [twin, mode], queue=False, api_name=False).then(
-        slider_updates, method, sliders, queue=False, api_name=False).then(api_name=False, **live)
+        back_to_seed, None, [twin, mode], queue=False, api_visibility="private").then(
+        slider_updates, method, sliders, queue=False, api_visibility="private").then(api_visibility="private", **live)
     png_btn.click(export_png, inputs, png_file, api_name="export_png", api_visibility="undocumented")
     interp_btn.click(interpolate, [digit, seed, seed_b, frames, truncation, *sliders, method, twin],
                      [strip_img, anim, gif_file], api_name="interpolate",
                      api_visibility="undocumented")
     grid_btn.click(grid, [seed, truncation, twin], grid_img, api_name="grid", api_visibility="undocumented")
-    method.change(slider_updates, method, sliders, queue=False, api_name=False).then(api_name=False, **live)
+    method.change(slider_updates, method, sliders, queue=False, api_visibility="private").then(api_visibility="private", **live)
     # The twin search runs in the queue, apart from the sliders' direct path, so it never holds them up.
     found = [read_view, twin_view, twin_label, twin, digit, blend_to, truncation, *sliders]
     search = dict(fn=find_twin, outputs=found, trigger_mode="always_last", concurrency_limit=2,
                   concurrency_id="twin", show_progress="minimal")
     # .change carries the finished stroke (.input fires before the canvas has it).
-    sketch.change(api_name=False, **{**search, "fn": find_twin_of_sketch}, inputs=sketch).then(
-        mode_text, twin, mode, queue=False, api_name=False).then(api_name=False, **live)
+    sketch.change(api_visibility="private", **{**search, "fn": find_twin_of_sketch}, inputs=sketch).then(
+        mode_text, twin, mode, queue=False, api_visibility="private").then(api_visibility="private", **live)
     upload.change(inputs=upload, api_name="find_twin_upload", api_visibility="undocumented", **search).success(
-        mode_text, twin, mode, queue=False, api_name=False).then(api_name=False, **live)
-    seed_btn.click(back_to_seed, None, [twin, mode], queue=False, api_name=False).then(api_name=False, **live)
-    # The public API endpoint for one digit (the live events above have api_name=False).
+        mode_text, twin, mode, queue=False, api_visibility="private").then(api_visibility="private", **live)
+    seed_btn.click(back_to_seed, None, [twin, mode], queue=False, api_visibility="private").then(api_visibility="private", **live)
+    # The public API endpoint for one digit (the live events above have api_visibility="private").
     hidden_btn = gr.Button(visible=False)
     hidden_btn.click(render, inputs, picture, api_name="digit", api_visibility="undocumented", queue=False)
     return {"status": status, "picture": picture, "inputs": inputs, "sliders": sliders, "digit": digit,

@@ -170,9 +170,9 @@ def build(paintings: list, weights: list, strength, preserve) -> dict:
     session = gr.State(None)
     cam.stream(live_frame, [cam, *paintings, *weights, strength, preserve, live_size, session],
                [live_out, readout, session], stream_every=0.07, time_limit=600, concurrency_limit=LIVE_SLOTS,
-               concurrency_id="live", show_progress="hidden", api_name=False)
+               concurrency_id="live", show_progress="hidden", api_visibility="private")
     job = go.click(paint_video, [video, *paintings, strength, preserve, vsize, steady], [video_out, video_status],
                    concurrency_limit=1, concurrency_id="video", api_name="paint_video",
                    api_visibility="undocumented")
-    cancel.click(lambda: "Cancelled.", None, video_status, cancels=[job], queue=False, api_name=False)
+    cancel.click(lambda: "Cancelled.", None, video_status, cancels=[job], queue=False, api_visibility="private")
     return {"cam": cam, "live_out": live_out}

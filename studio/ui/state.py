@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import threading
 
-from studio.core.files import CheckpointError
+from studio.core.errors import UserError
 from studio.digits import DigitStudio
-from studio.share.hub import ModelSourceError
 from studio.training.jobs import JobRunner
+
+
+class EngineUnavailable(UserError, LookupError):
+    """No generator is loaded, or the style engine could not start; the message says why."""
 
 
 class GeneratorSlot:
@@ -27,7 +30,7 @@ class GeneratorSlot:
         """Load a generator; on failure keep the previous one and return the message."""
         try:
             studio = DigitStudio.from_checkpoint(spec)
-        except (CheckpointError, ModelSourceError, OSError, ValueError) as e:
+        except (UserError, OSError) as e:
             with self._lock:
                 self.error = str(e)
             return f"Could not load generator {spec}: {e}"
@@ -42,7 +45,7 @@ class GeneratorSlot:
     def get(self) -> DigitStudio:
         studio = self.studio
         if studio is None:
-            raise LookupError(f"No generator is loaded ({self.error or 'none yet'}).")
+            raise EngineUnavailable(f"No generator is loaded ({self.error or 'none yet'}).")
         return studio
 
     def inverter(self):
@@ -94,7 +97,7 @@ class StylizerSlot:
                     self.error = None
                 except (WeightsError, StyleWorkerError) as e:
                     self.error = str(e)
-                    raise LookupError(f"The style engine is unavailable: {e}") from None
+                    raise EngineUnavailable(f"The style engine is unavailable: {e}") from None
             return self.stylizer
 
     def describe(self) -> str:

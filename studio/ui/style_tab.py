@@ -64,11 +64,11 @@ class ClassicRun:
             self.job.stop()
 
 
+@user_errors
 def classic(photo, p1, p2, p3, w1, w2, w3, steps, size, style_weight, preserve, run_state):
     """Streams (image, loss curve, status) from the classic engine's process while it optimises."""
-    from studio.style.classic import VGG_DOWNLOAD_MB, VGGUnavailable, vgg_cached
+    from studio.style.classic import VGG_DOWNLOAD_MB, vgg_cached
     from studio.style.classic_worker import ClassicJob
-    from studio.style.worker import StyleWorkerError
 
     run_state = run_state or ClassicRun()
     run_state.stop()  # one run per visitor: a new one replaces the old
@@ -90,8 +90,6 @@ def classic(photo, p1, p2, p3, w1, w2, w3, steps, size, style_weight, preserve, 
             yield img, _loss_plot(rows), f"Step {info['step']} / {info['steps']}, loss {info['loss']:.4g}", run_state
         if job.stopped:
             yield gr.skip(), _loss_plot(rows), f"Stopped after step {rows[-1]['step'] if rows else 0}.", run_state
-    except (ImageInputError, ValueError, VGGUnavailable, StyleWorkerError) as e:
-        raise gr.Error(str(e), print_exception=False) from None
     finally:
         job.close()  # a visitor who leaves mid-run does not leave the process behind
 
@@ -159,18 +157,18 @@ def build() -> dict:
     # One job at a time per session; always_last collapses a burst of slider moves into the latest.
     go = dict(fn=stylize_live, inputs=inputs, outputs=result, trigger_mode="always_last", concurrency_limit=2,
               concurrency_id="stylize", show_progress="minimal")
-    strength.input(api_name=False, **go)
+    strength.input(api_visibility="private", **go)
     for c in (w1, w2, w3, size):
-        c.release(api_name=False, **go)
+        c.release(api_visibility="private", **go)
     for c in (photo, p1, p2, p3, preserve):
-        c.change(api_name=False, **go)
+        c.change(api_visibility="private", **go)
     # Painting the mask is an .input (a person's stroke); the photo becoming its background is not.
-    photo.change(_photo_to_editor, photo, mask, queue=False, api_name=False)
-    mask.input(api_name=False, **go)
+    photo.change(_photo_to_editor, photo, mask, queue=False, api_visibility="private")
+    mask.input(api_visibility="private", **go)
     api_btn = gr.Button(visible=False)
     api_btn.click(api_name="stylize_controls", api_visibility="undocumented", **{**go, "fn": stylize})
     run_btn.click(classic, [photo, p1, p2, p3, w1, w2, w3, steps, csize, sweight, preserve, run_state],
                   [classic_img, loss_plot, classic_status, run_state], api_name="classic", api_visibility="undocumented", concurrency_limit=1,
                   concurrency_id="classic")
-    stop_btn.click(stop_classic, run_state, classic_status, queue=False, api_name=False)
+    stop_btn.click(stop_classic, run_state, classic_status, queue=False, api_visibility="private")
     return {"photo": photo, "result": result}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gradio as gr
 
 from studio.core.images import upscale
+from studio.core.inputs import InputError
 from studio.ui.common import Number, Slider, one_thread, upload_image, user_errors
 from studio.ui.state import GENERATOR, STYLIZER
 
@@ -66,7 +67,7 @@ def stylize(photo, painting, strength, keep_colors):
         The painted photo.
     """
     if photo is None or painting is None:
-        raise ValueError("both a photo and a painting are needed")
+        raise InputError("both a photo and a painting are needed")
     return STYLIZER.get()(photo, [painting], None, strength, bool(keep_colors), 1024)
 
 
@@ -81,7 +82,7 @@ def find_twin(drawing):
         The digit it looks like (0 to 9), how sure the studio is (0 to 1), and the twin as a 280 x 280 PNG.
     """
     if drawing is None:
-        raise ValueError("a picture of a digit is needed")
+        raise InputError("a picture of a digit is needed")
     twin = GENERATOR.inverter()(drawing)
     return twin.digit, round(twin.confidence, 4), upscale(twin.image, TOOL_SIZE // twin.image.width)
 

@@ -7,46 +7,41 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from studio.share.hub import ModelSourceError
-from studio.training.config import LOSSES, TrainConfig
+from studio.core.files import config_path
+from studio.core.runfiles import RunFolder
+from studio.core.settings import specs
+from studio.training import recipes
+from studio.training.config import TrainConfig
 from studio.training.jobs import JobError, read_metrics, samples
 from studio.ui.common import Number, user_errors
 from studio.ui.state import GENERATOR, JOBS
 
-DEFAULTS = TrainConfig()  # the Train tab starts from the CLI's defaults
+START_RECIPE = "quick"  # what the form shows first: a run short enough to watch (recipes/quick.json)
+FORM = {name: s for name, s in specs(TrainConfig).items() if s.form}  # out, data_root, resume: the app's to set
 
 EMPTY = None  # no data yet: an empty frame would make the plots infer a numeric colour scale
 
 
-def _num(name, v):
-    if v is None or v == "":
-        raise ValueError(f"{name} is required")
-    return v
+def form_values(recipe: str) -> dict:
+    """Every form field's value under a recipe (its first phase over TrainConfig's defaults)."""
+    cfg = recipes.load(recipe).configs()[0]
+    return {name: getattr(cfg, name) for name in FORM}
+
+
+def tab_recipes() -> list[str]:
+    """The recipes a tab can start: single runs (the shipped chain runs from the command line)."""
+    return [n for n in recipes.names() if len(recipes.load(n).phases) == 1]
 
 
 @user_errors
-def start(loss, conditional, steps, batch_size, lr_g, lr_d, beta1, beta2, d_steps, ema, seed, device, eval_every,
-          r1=DEFAULTS.r1_weight, r2=DEFAULTS.r2_weight, augment_shift=DEFAULTS.augment_shift,
-          g_depth=DEFAULTS.g_depth, aux_weight=DEFAULTS.aux_weight, lr_decay_from=DEFAULTS.lr_decay_from,
-          aux_until=DEFAULTS.aux_until, diversity=DEFAULTS.diversity):
+def start(settings: dict) -> str:
+    """Start a job from the form's values, by field name; the app picks the run folder."""
     if JOBS.running():
         raise JobError(f"a training job is already running ({JOBS.run_dir.name}); stop it first")
-    cfg = TrainConfig(out=str(JOBS.new_run_dir()), loss=loss, conditional=bool(conditional),
-                      steps=_num("steps", steps), batch_size=_num("batch size", batch_size),
-                      lr_g=_num("generator learning rate", lr_g), lr_d=_num("discriminator learning rate", lr_d),
-                      beta1=_num("beta1", beta1), beta2=_num("beta2", beta2), d_steps=_num("critic steps", d_steps),
-                      ema=_num("EMA", ema), seed=_num("seed", seed), device=device,
-                      r1_weight=_num("R1 gamma", r1), r2_weight=_num("R2 gamma", r2),
-                      augment_shift=_num("augmentation shift", augment_shift), g_depth=_num("generator depth", g_depth),
-                      aux_weight=_num("class-loss weight", aux_weight), aux_until=_num("class loss until", aux_until),
-                      lr_decay_from=_num("learning-rate decay start", lr_decay_from),
-                      diversity=_num("diversity weight", diversity),
-                      eval_every=_num("evaluate every", eval_every), sample_every=100, checkpoint_every=100,
-                      log_every=10)
-    cfg.validate()
-    for name in ("steps", "batch_size", "d_steps", "seed", "eval_every", "augment_shift", "g_depth", "lr_decay_from",
-                 "aux_until"):
-        setattr(cfg, name, int(getattr(cfg, name)))  # validated as whole numbers; the UI sends floats
+    unknown = set(settings) - set(FORM)
+    if unknown:
+        raise JobError(f"not a training setting: {', '.join(sorted(unknown))}")
+    cfg = TrainConfig(out=str(JOBS.new_run_dir()), **settings).validate()
     run = JOBS.start(cfg)
     return f"Started **{run.name}**."
 
@@ -59,7 +54,7 @@ def resume():
         raise JobError("no earlier run in this session to resume")
     cfg = JOBS.config
     cfg.resume = True
-    if not (Path(cfg.out) / "state.safetensors").exists():
+    if not RunFolder(cfg.out).has_state():
         raise JobError("that run saved no checkpoint yet, so there is nothing to resume")
     JOBS.start(cfg)
     return f"Resumed **{Path(cfg.out).name}**."
@@ -121,11 +116,17 @@ def browse_grid(index):
     return str(grids[i])
 
 
+def _finished_run(missing: str) -> RunFolder:
+    """The job's run folder once it holds a generator, else a JobError saying `missing`."""
+    if JOBS.run_dir is None or not RunFolder(JOBS.run_dir).has_generator():
+        raise JobError(missing)
+    return RunFolder(JOBS.run_dir)
+
+
 @user_errors
 def use_in_digits():
-    if JOBS.run_dir is None or not (JOBS.run_dir / "generator.safetensors").exists():
-        raise JobError("no trained generator yet: start a run and let it write a checkpoint")
-    msg = GENERATOR.load(str(JOBS.run_dir / "generator.safetensors"))
+    run = _finished_run("no trained generator yet: start a run and let it write a checkpoint")
+    msg = GENERATOR.load(str(run.generator))
     if GENERATOR.error:
         raise JobError(msg)
     return msg
@@ -133,61 +134,53 @@ def use_in_digits():
 
 @user_errors
 def download():
-    if JOBS.run_dir is None or not (JOBS.run_dir / "generator.safetensors").exists():
-        raise JobError("no checkpoint to download yet")
-    return gr.update(value=[str(JOBS.run_dir / "generator.safetensors"), str(JOBS.run_dir / "generator.json")],
-                     visible=True)
+    run = _finished_run("no checkpoint to download yet")
+    return gr.update(value=[str(run.generator), str(config_path(run.generator))], visible=True)
 
 
 @user_errors
 def publish(repo_id, private):
     from studio.digits.publish import publish_generator
-    from studio.share.hub import hub_token
+    from studio.share.hub import hub_request, hub_token
 
-    if JOBS.run_dir is None or not (JOBS.run_dir / "generator.safetensors").exists():
-        raise JobError("no trained generator to publish yet")
-    try:
-        url = publish_generator(JOBS.run_dir, repo_id, bool(private), hub_token())
-    except (OSError, RuntimeError) as e:
-        if isinstance(e, ModelSourceError):
-            raise
-        raise JobError(f"publishing failed: {e}") from None
+    run = _finished_run("no trained generator to publish yet")
+    with hub_request("publishing"):
+        url = publish_generator(run.root, repo_id, bool(private), hub_token())
     return f"Published to {url}"
+
+
+def field(name: str, value):
+    """The form control of one TrainConfig field, from its Spec."""
+    s = FORM[name]
+    label, elem_id = s.label[0].upper() + s.label[1:], f"train-{name.replace('_', '-')}"
+    if s.kind is bool:
+        return gr.Checkbox(value, label=label, info=s.help, elem_id=elem_id)
+    if s.choices and len(s.choices) <= 3:
+        return gr.Radio(list(s.choices), value=value, label=label, info=s.help, elem_id=elem_id)
+    if s.choices:
+        return gr.Dropdown(list(s.choices), value=value, label=label, info=s.help, elem_id=elem_id)
+    return Number(value, label=label, info=s.help, minimum=s.lo, elem_id=elem_id)
+
+
+def form(values: dict) -> dict:
+    """Every form field, the main ones first and the rest in an accordion; returns name -> control."""
+    controls = {}
+    for section in ("main", "more"):
+        names = [n for n, s in FORM.items() if s.form == section]
+        with (gr.Group() if section == "main" else gr.Accordion("Optimiser and more", open=False)):
+            for row in range(0, len(names), 2):
+                with gr.Row():
+                    for name in names[row:row + 2]:
+                        controls[name] = field(name, values[name])
+    return controls
 
 
 def build(digits: dict) -> dict:
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
-            with gr.Row():
-                loss = gr.Dropdown(list(LOSSES), value=DEFAULTS.loss, label="Loss")
-                device = gr.Radio(["auto", "cpu", "cuda"], value="auto", label="Device")
-            conditional = gr.Checkbox(True, label="Class-conditional (needed for Digits' digit picker)")
-            with gr.Row():
-                steps = Number(1500, label="Steps", minimum=1, elem_id="train-steps")
-                batch = Number(64, label="Batch size", minimum=2)
-            with gr.Accordion("Optimiser and more", open=False):
-                with gr.Row():
-                    lr_g = Number(DEFAULTS.lr_g, label="G learning rate")
-                    lr_d = Number(DEFAULTS.lr_d, label="D learning rate")
-                with gr.Row():
-                    beta1 = Number(DEFAULTS.beta1, label="beta1")
-                    beta2 = Number(DEFAULTS.beta2, label="beta2")
-                with gr.Row():
-                    d_steps = Number(DEFAULTS.d_steps, label="Critic steps per G step")
-                    ema = Number(DEFAULTS.ema, label="EMA decay (0 = off)")
-                with gr.Row():
-                    r1 = Number(DEFAULTS.r1_weight, label="R1 penalty γ (real images; 0 = off)")
-                    r2 = Number(DEFAULTS.r2_weight, label="R2 penalty γ (generated images; 0 = off)")
-                    shift = Number(DEFAULTS.augment_shift, label="Shift augmentation (px, 0 = off)")
-                    diversity = Number(DEFAULTS.diversity, label="Diversity (mode-seeking) weight (0 = off)")
-                with gr.Row():
-                    g_depth = gr.Radio([1, 2], value=DEFAULTS.g_depth, label="Generator layers per scale")
-                    aux = Number(DEFAULTS.aux_weight, label="Class-loss weight (AC-GAN; 0 = off)")
-                    aux_until = Number(DEFAULTS.aux_until, label="Class loss stops at step (0 = never)")
-                    decay = Number(DEFAULTS.lr_decay_from, label="Learning rates fall to 0 from step (0 = never)")
-                with gr.Row():
-                    seed = Number(0, label="Seed")
-                    eval_every = Number(500, label="Evaluate every N steps (0 = never)")
+            recipe = gr.Dropdown(tab_recipes(), value=START_RECIPE, label="Recipe",
+                                 info="fills the settings below; change any of them after", elem_id="train-recipe")
+            controls = form(form_values(START_RECIPE))
             with gr.Row():
                 start_btn = gr.Button("Train", variant="primary", elem_id="train-start")
                 stop_btn = gr.Button("Stop", variant="stop", elem_id="train-stop")
@@ -217,20 +210,23 @@ def build(digits: dict) -> dict:
                                         visible=False)
             grid_index = gr.Slider(1, 2, 1, step=1, label="Browse sample grids over time", visible=False)
     timer = gr.Timer(1.0)
-    timer.tick(refresh, None, [status, loss_plot, d_plot, eval_plot, hint, grid, grid_index], api_name=False,
+    timer.tick(refresh, None, [status, loss_plot, d_plot, eval_plot, hint, grid, grid_index], api_visibility="private",
                queue=False, show_progress="hidden")
-    start_btn.click(start, [loss, conditional, steps, batch, lr_g, lr_d, beta1, beta2, d_steps, ema, seed, device,
-                            eval_every, r1, r2, shift, g_depth, aux, decay,
-                            aux_until, diversity], message, api_name="train_start", api_visibility="undocumented")
+    names = {control: name for name, control in controls.items()}
+    recipe.input(lambda r: [form_values(r)[n] for n in controls], recipe, list(controls.values()),
+                 api_visibility="private")
+    # A set of inputs arrives as one dict (control -> value): one handler argument for ~30 fields.
+    start_btn.click(lambda values: start({names[c]: v for c, v in values.items()}), set(controls.values()), message,
+                    api_name="train_start", api_visibility="undocumented")
     # Queued (not queue=False) so refusals show their message as a notification.
     stop_btn.click(stop, None, message, api_name="train_stop", api_visibility="undocumented")
     resume_btn.click(resume, None, message, api_name="train_resume", api_visibility="undocumented")
-    grid_index.release(browse_grid, grid_index, grid, api_name=False, queue=False)
+    grid_index.release(browse_grid, grid_index, grid, api_visibility="private", queue=False)
     use_btn.click(use_in_digits, None, message, api_name="train_use", api_visibility="undocumented").then(
-        GENERATOR.describe, None, digits["status"], api_name=False, queue=False).then(
-        digits["back_to_seed"], None, [digits["twin"], digits["mode"]], api_name=False, queue=False).then(
-        digits["slider_updates"], digits["method"], digits["sliders"], api_name=False, queue=False).then(
-        digits["render"], digits["inputs"], digits["picture"], api_name=False, queue=False)
+        GENERATOR.describe, None, digits["status"], api_visibility="private", queue=False).then(
+        digits["back_to_seed"], None, [digits["twin"], digits["mode"]], api_visibility="private", queue=False).then(
+        digits["slider_updates"], digits["method"], digits["sliders"], api_visibility="private", queue=False).then(
+        digits["render"], digits["inputs"], digits["picture"], api_visibility="private", queue=False)
     dl_btn.click(download, None, files, api_name="train_download", api_visibility="undocumented")
     pub_btn.click(publish, [repo_id, private], message, api_name="train_publish", api_visibility="undocumented")
     return {}

@@ -56,7 +56,7 @@ def test_each_subcommand_has_help(words):
     (("sample", "--count", "0", "--out", "x.npz"), "--count must be"),
     (("sample", "--count", "5", "--label", "eleven", "--out", "x.npz"), "label must be"),
     (("evaluate", "--n-per-class", "3"), "--n-per-class must be"),
-    (("train", "--out", "unused", "--lr-g", "-1"), "lr_g"),
+    (("train", "--out", "unused", "--lr-g", "-1"), "--lr-g"),
     (("stylize", "a.png", "b.png", "-o", "out.gif"), "--out must end in"),
     (("stylize", "missing.png", "missing2.png", "-o", "out.png", "--strength", "5"), "strength must be between"),
     (("hub", "pull", "not a repo"), "is not a Hub repo id"),

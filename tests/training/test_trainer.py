@@ -16,8 +16,8 @@ from studio.training.trainer import Trainer
     (dict(loss="wasserstein"), "loss must be one of"),
     (dict(batch_size=1), "batch size"),
     (dict(batch_size=3.5), "batch size"),
-    (dict(lr_g=0), "lr_g"),
-    (dict(lr_d=float("nan")), "lr_d"),
+    (dict(lr_g=0), "lr-g"),
+    (dict(lr_d=float("nan")), "lr-d"),
     (dict(beta1=1.0), "beta1"),
     (dict(steps=-4), "steps"),
     (dict(d_steps=0), "critic steps"),
@@ -25,8 +25,8 @@ from studio.training.trainer import Trainer
     (dict(seed=-1), "seed"),
     (dict(device="tpu"), "device"),
     (dict(out="  "), "output folder"),
-    (dict(r1_weight=-1), "R1/R2"),
-    (dict(r2_weight=float("inf")), "r2_weight"),
+    (dict(r1_weight=-1), "R1 penalty"),
+    (dict(r2_weight=float("inf")), "r2-weight"),
     (dict(augment_shift=9), "augment-shift"),
     (dict(augment_shift=1.5), "augment-shift"),
     (dict(g_depth=3), "generator depth"),
@@ -161,4 +161,4 @@ def test_save_and_load_state(tmp_path):
 def test_cli_bad_setting_exits_with_message(tmp_path):
     r = subprocess.run([sys.executable, "-m", "studio", "train", "--out", str(tmp_path), "--lr-g", "-1"],
                        capture_output=True, text=True, timeout=120)
-    assert r.returncode == 2 and "lr_g" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "--lr-g" in r.stderr and "Traceback" not in r.stderr

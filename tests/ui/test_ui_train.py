@@ -40,10 +40,10 @@ def test_bad_new_settings_get_a_message_not_a_job():
 
     base = dict(loss="hinge", conditional=True, steps=10, batch_size=16, lr_g=2e-4, lr_d=2e-4, beta1=0.5,
                 beta2=0.999, d_steps=1, ema=0.999, seed=0, device="cpu", eval_every=0)
-    for bad, match in ((dict(g_depth=3), "generator depth"), (dict(aux_weight=-1), "aux weight"),
-                       (dict(lr_decay_from=None), "learning-rate decay start is required"),
+    for bad, match in ((dict(g_depth=3), "generator depth"), (dict(aux_weight=-1), "aux-weight"),
+                       (dict(lr_decay_from=None), "learning rates fall to 0 from step .* is required"),
                        (dict(lr_decay_from=2.5), "lr-decay-from"), (dict(aux_until=1.5), "aux-until"),
-                       (dict(diversity=-1), "diversity")):
+                       (dict(diversity=-1), "diversity"), (dict(out="/etc"), "not a training setting")):
         with pytest.raises(gr.Error, match=match):
-            train_tab.start(**base, **bad)
+            train_tab.start({**base, **bad})
     assert not JOBS.running()

@@ -1,0 +1,74 @@
+"""The names of the files a run folder and a checkpoint hold; nothing else in the studio spells one.
+
+    runs/run-20261201-101500/
+      generator.safetensors + generator.json   the EMA generator Digits loads (and its directions, metrics)
+      state.safetensors + state.json           everything needed to resume
+      metrics.jsonl                            one record per log interval ("kind": "train" or "eval")
+      samples/step_0000500.png                 a 10x10 grid from fixed noise, row = digit
+      job.json, train.log                      the settings an app job started with, and its output
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+GENERATOR = "generator.safetensors"
+STATE = "state.safetensors"
+METRICS = "metrics.jsonl"
+SAMPLES = "samples"
+JOB = "job.json"
+LOG = "train.log"
+ENCODER = "encoder.safetensors"
+CLASSIFIER = "classifier.safetensors"
+GENERATOR_CONFIG = "generator.json"  # studio.core.files.config_path(GENERATOR)
+HUB_FILES = (GENERATOR, GENERATOR_CONFIG)  # what a generator repo on the Hub holds
+
+
+def generator_in(path: str | os.PathLike) -> Path:
+    """A run folder's generator, or the path itself when it names a checkpoint file."""
+    path = Path(path)
+    return path / GENERATOR if path.is_dir() else path
+
+
+class RunFolder:
+    """The paths inside one run folder."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+
+    @property
+    def name(self) -> str:
+        return self.root.name
+
+    @property
+    def generator(self) -> Path:
+        return self.root / GENERATOR
+
+    @property
+    def state(self) -> Path:
+        return self.root / STATE
+
+    @property
+    def metrics(self) -> Path:
+        return self.root / METRICS
+
+    @property
+    def job(self) -> Path:
+        return self.root / JOB
+
+    @property
+    def log(self) -> Path:
+        return self.root / LOG
+
+    def sample(self, step: int) -> Path:
+        return self.root / SAMPLES / f"step_{step:07d}.png"
+
+    def samples(self) -> list[Path]:
+        return sorted((self.root / SAMPLES).glob("step_*.png"))
+
+    def has_generator(self) -> bool:
+        return self.generator.is_file()
+
+    def has_state(self) -> bool:
+        return self.state.is_file()
