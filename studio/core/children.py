@@ -89,16 +89,21 @@ def end_process(proc, timeout: float = 2.0) -> None:
     _LIVE.discard(proc)
 
 
-class Command:
-    """`python -m studio ARGS` in a child process. stdout is a pipe the caller reads (or the log
-    file); stderr is drained by a thread into `stderr_lines` (the last 200) and the log file."""
+def studio(*args: str) -> list[str]:
+    """The command line of `python -m studio ARGS` in this interpreter."""
+    return [sys.executable, "-m", "studio", *args]
 
-    def __init__(self, args: list[str], *, nice: int = 0, log=None, env: dict | None = None, cwd=None,
+
+class Command:
+    """A command (usually studio(...)) in a child process. stdout is a pipe the caller reads (or the
+    log file); stderr is drained by a thread into `stderr_lines` (the last 200) and the log file."""
+
+    def __init__(self, argv: list[str], *, nice: int = 0, log=None, env: dict | None = None, cwd=None,
                  own_session: bool = False, read_stdout: bool = True):
         self._log = log
         self.stderr_lines: collections.deque[str] = collections.deque(maxlen=200)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "studio", *args], cwd=cwd, env=env, text=True, bufsize=1,
+            argv, cwd=cwd, env=env, text=True, bufsize=1,
             stdout=subprocess.PIPE if read_stdout else log, stderr=subprocess.PIPE,
             start_new_session=own_session, preexec_fn=(lambda: lower_priority(nice)) if nice else None)
         self._drain = threading.Thread(target=self._drain_stderr, daemon=True, name="child-stderr")

@@ -1,7 +1,6 @@
 """Output folders that cannot fill a disk: each has a maximum age and a maximum total size, and
 prune() removes the oldest entries (files or whole folders) until both hold.
 
-    VIDEOS = Bounded(paths.scratch_dir() / "videos", max_age_s=86400, max_bytes=2 * 2**30)
     out = VIDEOS.new_path("painted-", ".mp4")   # prunes first, then names a fresh file
 """
 
@@ -9,10 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from studio.core import paths
 
 
 def _size(path: Path) -> int:
@@ -65,6 +67,36 @@ class Bounded:
 
     def total_bytes(self) -> int:
         return _size(self.folder) if self.folder.is_dir() else 0
+
+
+# Gradio copies what it serves into its own cache (cleaned by Blocks(delete_cache=...)), so these
+# only need to live until the download starts; the caps keep a public Space's disk from filling.
+VIDEOS = Bounded(paths.scratch_dir() / "videos", max_age_s=6 * 3600, max_bytes=2 * 2**30)
+EXPORTS = Bounded(paths.scratch_dir() / "exports", max_age_s=3600, max_bytes=200 * 2**20)
+ALL = (VIDEOS, EXPORTS)
+
+
+def prune_all() -> None:
+    """Called when the app starts and every few minutes while it runs."""
+    for folder in ALL:
+        folder.prune()
+
+
+_pruner: threading.Thread | None = None
+
+
+def keep_pruned(interval_s: float = 600) -> None:
+    """Prune every folder now and then every interval_s, in one daemon thread per process."""
+    global _pruner
+    prune_all()
+    if _pruner is None:
+        def loop():
+            while True:
+                time.sleep(interval_s)
+                prune_all()
+
+        _pruner = threading.Thread(target=loop, daemon=True, name="prune-scratch")
+        _pruner.start()
 
 
 def touch(path: os.PathLike) -> None:

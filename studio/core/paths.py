@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from studio.core import runfiles
@@ -30,6 +31,12 @@ def cache_dir() -> Path:
     if os.environ.get("STUDIO_CACHE_DIR"):
         return Path(os.environ["STUDIO_CACHE_DIR"])
     return Path.home() / ".cache" / "gan-studio"
+
+
+def scratch_dir() -> Path:
+    """Short-lived outputs (painted videos, exports): STUDIO_SCRATCH_DIR, else the system's temp folder.
+    Each folder in it is bounded by age and size (studio.core.folders)."""
+    return Path(os.environ.get("STUDIO_SCRATCH_DIR") or Path(tempfile.gettempdir()) / "gan-studio")
 
 
 def runs_dir() -> Path:

@@ -54,7 +54,7 @@ def specs(cls) -> dict[str, Spec]:
         raw = dict(f.metadata.get("spec") or {})
         if not raw:
             continue
-        annotation = str(f.type).replace(" ", "")
+        annotation = (f.type.__name__ if isinstance(f.type, type) else str(f.type)).replace(" ", "")
         optional = annotation.endswith("|None")
         kind = _KINDS[raw.pop("kind") or annotation.removesuffix("|None")]
         label = raw.pop("label") or f.name.replace("_", " ")

@@ -13,9 +13,9 @@ stops when the app that started it is gone.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 
+from studio.core.children import carry, context, end_process, lower_priority, send, spawn
 from studio.style.worker import StyleWorkerError
 
 # Lower than the fast engine's (10): a classic run is minutes of background work, so the app's
@@ -33,15 +33,9 @@ def vgg_features():
 class ClassicJob:
     def __init__(self, photo, paintings, style_weights=None, features=vgg_features, nice: int = CLASSIC_NICE, **options):
         """features: a picklable function returning the feature network (tests pass a small one)."""
-        ctx = mp.get_context("spawn")  # a fresh interpreter: no copied locks or torch thread pools
-        self._stop = ctx.Event()
-        receive, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_run, daemon=True, name="classic-style",
-                                 args=(send, self._stop, os.getpid(), features, nice, photo, paintings,
-                                       style_weights, options))
-        self._proc.start()
-        send.close()
-        self._conn = receive
+        self._stop = context().Event()
+        self._proc, self._conn = spawn(_run, self._stop, os.getpid(), features, nice, photo, paintings, style_weights,
+                                       options, name="classic-style", duplex=False)
 
     @property
     def pid(self) -> int | None:
@@ -70,10 +64,7 @@ class ClassicJob:
     def stop(self, timeout: float = 1.5) -> None:
         """Ask the run to stop after its current step; end the process if it has not within timeout."""
         self._stop.set()
-        self._proc.join(timeout)
-        if self._proc.is_alive():
-            self._proc.kill()
-            self._proc.join(1)
+        end_process(self._proc, timeout)
 
     def close(self) -> None:
         self.stop(timeout=0.5)
@@ -82,29 +73,16 @@ class ClassicJob:
 
 def _run(conn, stop, parent, features, nice, photo, paintings, style_weights, options) -> None:
     """Child process: optimise, sending each picture and its losses back."""
-    try:
-        os.nice(nice)
-    except (OSError, AttributeError):
-        pass  # not allowed or not POSIX: run at normal priority
+    lower_priority(nice)
     from studio.style.classic import ClassicStylizer
-
-    def send(kind, value) -> bool:
-        try:
-            conn.send((kind, value))
-            return True
-        except (OSError, EOFError, BrokenPipeError):
-            return False  # the app stopped listening
 
     try:
         stylizer = ClassicStylizer(features())
         run = stylizer(photo, paintings, style_weights,
                        should_stop=lambda: stop.is_set() or os.getppid() != parent, **options)
         for picture in run:
-            if not send("step", picture):
-                return
-        send("done", None)
-    except Exception as e:  # noqa: BLE001 - the app shows it
-        try:
-            conn.send(("error", e))
-        except Exception:  # noqa: BLE001 - an exception that will not pickle still gets its message through
-            send("error", RuntimeError(f"{type(e).__name__}: {e}"))
+            if not send(conn, ("step", picture)):
+                return  # the app stopped listening
+        send(conn, ("done", None))
+    except Exception as e:  # noqa: BLE001 - carried to the app, which shows or logs it
+        send(conn, ("error", carry(e)))

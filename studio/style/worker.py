@@ -12,11 +12,9 @@ killed for memory on a huge image, leaves the app running and the next call star
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
-import pickle
 import threading
 
+from studio.core.children import carry, end_process, lower_priority, send, spawn
 from studio.core.errors import UserError
 
 NICE = 10  # the app's threads get about 9 of every 10 CPU slices when both want the core
@@ -36,20 +34,16 @@ class StyleWorker:
             self._start()
 
     def _start(self) -> None:
-        ctx = mp.get_context("spawn")  # a fresh interpreter: no copied locks or torch thread pools
-        parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_serve, args=(child, *self._args), daemon=True, name="style-worker")
-        proc.start()
-        child.close()
+        proc, conn = spawn(_serve, *self._args, name="style-worker")
         try:
-            ok, value = parent.recv()  # the child reports once the weights are loaded
+            ok, value = conn.recv()  # the child reports once the weights are loaded
         except EOFError:
-            proc.join(5)
+            end_process(proc, 5)
             raise StyleWorkerError(f"the style engine process exited while starting (code {proc.exitcode})") from None
         if not ok:
-            proc.join(5)
+            end_process(proc, 5)
             raise value
-        self._proc, self._conn = proc, parent
+        self._proc, self._conn = proc, conn
 
     def __call__(self, *args, **kwargs):
         return self._ask(args, kwargs, as_png=False)
@@ -81,11 +75,9 @@ class StyleWorker:
 
     def _stop(self) -> None:
         if self._conn is not None:
-            self._conn.close()
+            self._conn.close()  # the child's recv() ends and it returns
         if self._proc is not None:
-            self._proc.join(2)
-            if self._proc.is_alive():
-                self._proc.kill()
+            end_process(self._proc, 2)
         self._proc = self._conn = None
 
     def close(self) -> None:
@@ -95,19 +87,16 @@ class StyleWorker:
 
 def _serve(conn, weights_dir, allow_download, nice) -> None:
     """Child process: load the engine, then answer requests until the app closes the pipe."""
-    try:
-        os.nice(nice)
-    except (OSError, AttributeError):
-        pass  # not allowed or not POSIX: run at normal priority
+    lower_priority(nice)
     from studio.core.images import png_bytes
     from studio.style.fast import FastStylizer
 
     try:
         stylizer = FastStylizer.load(weights_dir, allow_download)
-    except Exception as e:  # noqa: BLE001 - reported to the app, which shows it
-        _reply(conn, False, e)
+    except Exception as e:  # noqa: BLE001 - carried to the app, which shows or logs it
+        send(conn, (False, carry(e)))
         return
-    _reply(conn, True, None)
+    send(conn, (True, None))
     while True:
         try:
             args, kwargs, as_png = conn.recv()
@@ -115,13 +104,8 @@ def _serve(conn, weights_dir, allow_download, nice) -> None:
             return  # the app went away
         try:
             picture = stylizer(*args, **kwargs)
-            _reply(conn, True, png_bytes(picture, compress_level=1) if as_png else picture)
-        except Exception as e:  # noqa: BLE001 - the app decides what to show
-            _reply(conn, False, e)
-
-
-def _reply(conn, ok: bool, value) -> None:
-    try:
-        conn.send((ok, value))
-    except (pickle.PicklingError, TypeError, AttributeError):
-        conn.send((False, RuntimeError(f"{type(value).__name__}: {value}")))
+            reply = (True, png_bytes(picture, compress_level=1) if as_png else picture)
+        except Exception as e:  # noqa: BLE001 - carried to the app, which decides what to show
+            reply = (False, carry(e))
+        if not send(conn, reply):
+            return

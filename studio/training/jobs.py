@@ -10,14 +10,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 from studio.core import paths
+from studio.core.children import Command, studio
 from studio.core.runfiles import RunFolder
 from studio.core.errors import UserError
 from studio.training.config import TrainConfig
@@ -48,15 +46,18 @@ class JobRunner:
     def __init__(self, runs_root: Path | None = None):
         self.runs_root = Path(runs_root or paths.runs_dir())
         self._lock = threading.Lock()
-        self.proc: subprocess.Popen | None = None
+        self.child: Command | None = None
         self.run_dir: Path | None = None
         self.config: TrainConfig | None = None
         self.started = 0.0
         self.stop_requested = False
-        self._log = None
+
+    @property
+    def proc(self):
+        return self.child.proc if self.child is not None else None
 
     def running(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
+        return self.child is not None and self.child.running()
 
     def new_run_dir(self) -> Path:
         return self.runs_root / time.strftime("run-%Y%m%d-%H%M%S")
@@ -74,13 +75,13 @@ class JobRunner:
             if threads is None:
                 # Leave a core for the UI on small machines: the app must stay responsive.
                 threads = max(1, (os.cpu_count() or 2) - 1)
-            # STUDIO_PARENT_PID: the trainer stops cleanly if the app that started it goes away.
+            # STUDIO_PARENT_PID: the trainer stops cleanly if the app that started it goes away
+            # without ending it (a kill -9); otherwise studio.core.children stops it at exit.
             env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": str(threads),
                    "STUDIO_PARENT_PID": str(os.getpid())}
-            cmd = [sys.executable, "-m", "studio", "train", *cfg.to_args(), "--threads", str(threads)]
-            self._log = open(RunFolder(run_dir).log, "ab")
-            self.proc = subprocess.Popen(cmd, cwd=paths.ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
+            log = open(RunFolder(run_dir).log, "a")
+            self.child = Command(studio("train", *cfg.to_args(), "--threads", str(threads)), log=log, env=env,
+                                 cwd=paths.ROOT, own_session=True, read_stdout=False)
             self.run_dir, self.config, self.started, self.stop_requested = run_dir, cfg, time.time(), False
             return run_dir
 
@@ -90,12 +91,7 @@ class JobRunner:
             if not self.running():
                 return False
             self.stop_requested = True
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        self.child.stop(timeout)
         return True
 
     def status(self) -> dict:
@@ -119,7 +115,7 @@ class JobRunner:
         return out
 
     def last_error(self) -> str:
-        log = RunFolder(self.run_dir).log
-        lines = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()] if log.exists() else []
-        errors = [ln for ln in lines if ln.startswith("error:")]
-        return (errors[-1] if errors else (lines[-1] if lines else "the training process ended unexpectedly"))[:500]
+        errors = self.child.errors()
+        if errors:
+            return errors[-1][:500]
+        return "the training process ended unexpectedly (killed, or out of memory?)"

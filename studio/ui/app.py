@@ -6,7 +6,7 @@ import os
 
 import gradio as gr
 
-from studio.core import paths
+from studio.core import folders, paths
 
 from studio.ui import digits_tab, style_tab, tools, train_tab
 from studio.ui.state import GENERATOR
@@ -70,5 +70,6 @@ def launch(demo: gr.Blocks, **overrides):
         mcp_server=os.environ.get("STUDIO_MCP", "1") != "0",
     )
     settings.update(overrides)
+    folders.keep_pruned()  # painted videos and exports stay within their age and size caps
     # A bounded queue: past max_size people are told the app is busy instead of waiting forever.
     return demo.queue(default_concurrency_limit=2, max_size=64).launch(**settings)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import random
-import tempfile
-import time
-import uuid
-from pathlib import Path
 
 import gradio as gr
 
+from studio.core import folders
+from studio.core.files import atomic_write_bytes
 from studio.core.images import gif_bytes, png_bytes, strip, upscale
 from studio.digits import MAX_SEED, SLIDER_RANGE
 from studio.digits.directions import METHODS
@@ -22,20 +20,14 @@ DISPLAY = 280  # px: 10x the 28 px digit
 TWIN_DISPLAY = 112  # px: the drawing as read and its twin, 4x
 SEED_MODE = "**Seed mode**: the digit comes from the seed. Draw a digit below to morph your own handwriting."
 TWIN_MODE = "**Twin mode**: the digit is your drawing's twin; every control works on it. *Back to seed* leaves."
-EXPORT_DIR = Path(tempfile.gettempdir()) / "gan-studio-exports"
 DIGITS = [str(d) for d in range(10)]
 
 
 def _export(data: bytes, suffix: str) -> str:
-    """Write a download; Gradio serves a copy from its own cache, so ours only needs to live
-    briefly: files over an hour old are removed on the way."""
-    EXPORT_DIR.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - 3600
-    for old in EXPORT_DIR.glob("digit-*"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    path = EXPORT_DIR / f"digit-{uuid.uuid4().hex[:10]}{suffix}"
-    path.write_bytes(data)
+    """Write a download atomically into the bounded exports folder (Gradio serves a copy from its
+    own cache, so ours only needs to live briefly)."""
+    path = folders.EXPORTS.new_path("digit-", suffix)
+    atomic_write_bytes(path, data)
     return str(path)
 
 

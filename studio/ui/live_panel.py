@@ -11,29 +11,26 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-import uuid
 from collections import deque
-from pathlib import Path
 
 import gradio as gr
 import numpy as np
 from PIL import Image, ImageDraw
 
-from studio.core import paths
+from studio.core import folders, paths
+from studio.core.children import Command, studio
 from studio.style.steady import Steadier
 from studio.style.tensors import fit
+from studio.ui.common import as_message
 from studio.ui.state import STYLIZER
 
 LIVE_SIZES = [256, 384, 512]
 LIVE_SLOTS = int(os.environ.get("STUDIO_LIVE_SLOTS", 1))  # streams painted at once; more would halve each one's fps
 IDLE_S = 3.0  # a stream not heard from for this long has given its slot back
 VIDEO_SIZES = ["as the input", "1280", "854", "640"]
-VIDEO_DIR = Path(tempfile.gettempdir()) / "gan-studio-videos"
+VIDEO_NICE = 10  # as the style engine's: the app's own threads come first
 
 
 class LiveSession:
@@ -87,7 +84,7 @@ def live_frame(frame, p1, p2, p3, w1, w2, w3, strength, preserve, size, session,
         painted = STYLIZER.get()(small, [p for p, _ in paintings], [w for _, w in paintings], strength,
                                  bool(preserve), max(int(size), 64))
     except Exception as e:  # noqa: BLE001 - a stream shows what went wrong in place of the picture
-        return _note_on(frame, "Could not paint this frame."), f"⚠️ {e}", session
+        return _note_on(frame, "Could not paint this frame."), f"⚠️ {as_message(e, 'live_frame').message}", session
     out = session.steadier(small, np.asarray(painted))
     session.times.append(time.monotonic())
     fps = (len(session.times) - 1) / max(session.times[-1] - session.times[0], 1e-6) if len(session.times) > 1 else 0
@@ -95,8 +92,8 @@ def live_frame(frame, p1, p2, p3, w1, w2, w3, strength, preserve, size, session,
 
 
 def _video_command(src, paintings, out, strength, preserve, size, steady) -> list[str]:
-    cmd = [sys.executable, "-m", "studio", "video", str(src), *map(str, paintings), "-o", str(out), "--progress",
-           "jsonl", "--strength", repr(float(strength))]
+    cmd = ["video", str(src), *map(str, paintings), "-o", str(out), "--progress", "jsonl",
+           "--strength", repr(float(strength))]
     if preserve:
         cmd.append("--preserve-color")
     if size not in (None, "", VIDEO_SIZES[0]):
@@ -114,15 +111,13 @@ def paint_video(video, p1, p2, p3, strength, preserve, size, steady, progress=gr
     paintings = [p for p in (p1, p2, p3) if p is not None]
     if not paintings:
         raise gr.Error("upload a painting to take the style from", print_exception=False)
-    VIDEO_DIR.mkdir(parents=True, exist_ok=True)
-    out = VIDEO_DIR / f"painted-{uuid.uuid4().hex[:10]}.mp4"
-    proc = subprocess.Popen(_video_command(video, paintings, out, strength, preserve, size, steady), cwd=paths.ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: os.nice(10) if hasattr(os, "nice") else None)
+    out = folders.VIDEOS.new_path("painted-", ".mp4")
+    job = Command(studio(*_video_command(video, paintings, out, strength, preserve, size, steady)), nice=VIDEO_NICE,
+                  cwd=paths.ROOT)
     start = time.monotonic()
     try:
         progress(0, desc="Reading the video…")
-        for line in proc.stdout:
+        for line in job.lines():
             try:
                 done, total = (lambda d: (d["done"], d["total"]))(json.loads(line))
             except (ValueError, KeyError, TypeError):
@@ -131,16 +126,13 @@ def paint_video(video, p1, p2, p3, strength, preserve, size, steady, progress=gr
             text = f"Painting frame {done} of {total}, about {left:.0f} s left"
             progress((done, total), desc=text, unit="frames")
             yield gr.skip(), text
-        proc.wait()
-        if proc.returncode != 0:
-            err = [ln for ln in proc.stderr.read().splitlines() if ln.startswith("error:")]
-            raise gr.Error(err[-1][len("error: "):] if err else "the video could not be painted",
-                           print_exception=False)
+        if job.wait() != 0:
+            errors = job.errors()
+            raise gr.Error(errors[-1] if errors else "the video could not be painted", print_exception=False)
         yield str(out), f"Painted in {time.monotonic() - start:.0f} s."
     finally:
-        if proc.poll() is None:  # cancelled, or the page went away
-            proc.kill()
-            proc.wait()
+        if job.running():  # cancelled, or the page went away
+            job.kill()
 
 
 def build(paintings: list, weights: list, strength, preserve) -> dict:
