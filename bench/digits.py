@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
-from studio.ui.testing import CHROMIUM_ARGS, chromium_path, serve_app  # noqa: E402
+from studio.ui.testing import CHROMIUM_ARGS, chromium_path, draw_digit, serve_app  # noqa: E402
 
 PROBE = """
 async ([sliderSel, imgSel, value]) => {
@@ -83,8 +83,7 @@ def client_round_trips(url: str, n: int) -> tuple[list[float], float]:
     times = []
     for i in range(n + 3):
         t = time.perf_counter()
-        client.predict("3", "none", 0.5, 42, 1.0, (i % 10) / 5 - 1, 0, 0, 0, 0, 0, 0, 0, "PCA of the first layer (GANSpace)",
-                       api_name="/digit")
+        draw_digit(client, sliders=((i % 10) / 5 - 1, 0, 0, 0, 0, 0, 0, 0))
         if i >= 3:
             times.append((time.perf_counter() - t) * 1000)
     return times
@@ -131,8 +130,7 @@ def main() -> int:
     with serve_app({"STUDIO_GENERATOR": args.generator}) as (url, http_s, _):
         from gradio_client import Client
 
-        Client(url, verbose=False).predict("3", "none", 0.5, 42, 1.0, 0, 0, 0, 0, 0, 0, 0, 0, "PCA of the first layer (GANSpace)",
-                                                 api_name="/digit")
+        draw_digit(Client(url, verbose=False))
         out["start_to_http_s"] = round(http_s, 2)
         out["start_to_first_digit_s"] = round(time.time() - t0, 2)
         drags = browser_drags(url, args.drags)

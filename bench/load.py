@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from studio.ui.testing import serve_app  # noqa: E402
+from studio.ui.testing import draw_digit, serve_app  # noqa: E402
 
 SHARED = Path(os.environ.get("STUDIO_SHARED_DIR", ROOT.parent / "shared"))
 
@@ -131,9 +131,8 @@ def main() -> int:
                 t = time.perf_counter()
                 try:
                     if kind == "digit":
-                        client.predict(str(rng.randrange(10)), "none", 0.5, rng.randrange(1000), 1.0,
-                                       *[rng.uniform(-2, 2) for _ in range(8)], "PCA of the first layer (GANSpace)",
-                                       api_name="/digit")
+                        draw_digit(client, digit=rng.randrange(10), seed=rng.randrange(1000),
+                                   sliders=[rng.uniform(-2, 2) for _ in range(8)])
                     else:
                         client.predict(handle_file(str(photo)), handle_file(str(rng.choice(paintings))), None, None,
                                        1, 1, 1, rng.random(), False, 512, None, api_name="/stylize_controls")

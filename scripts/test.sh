@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: sets up what the tests need (venv, packages, Chromium), then runs pytest.
-# Extra arguments go to pytest, e.g. `bash scripts/test.sh -m "not browser"`.
+# Extra arguments go to pytest. The fast lane after each change (no app, child process, browser
+# or real-data run): `bash scripts/test.sh -m "not slow and not browser and not app"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -15,6 +15,37 @@ torch.set_num_threads(min(2, torch.get_num_threads()))
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: real data or real checkpoints; minutes, not seconds")
     config.addinivalue_line("markers", "browser: drives headless Chromium through Playwright")
+    config.addinivalue_line("markers", "app: starts the app or a child process (the CLI, an engine, a job)")
+
+
+APP_FIXTURES = {"app_url", "browser", "page"}
+
+
+def pytest_collection_modifyitems(items):
+    """A test that uses the running app or a browser is an app test, whatever its module says."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & APP_FIXTURES:
+            item.add_marker(pytest.mark.app)
+        if used & {"browser", "page"}:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _children_need_the_app_mark(request, monkeypatch):
+    """Keep the marks true: outside `app` tests, starting any child process fails the test, so
+    the fast lane (-m "not slow and not browser and not app") never quietly starts one."""
+    if request.node.get_closest_marker("app") is not None:
+        return
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("this test starts a child process: mark it @pytest.mark.app")
+
+    import multiprocessing.util
+    import subprocess
+
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", refuse)
+    monkeypatch.setattr(multiprocessing.util, "spawnv_passfds", refuse)
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +62,17 @@ def tiny_generator():
 
     torch.manual_seed(0)
     return Generator(GeneratorConfig(latent_dim=16, channels=8)).eval()
+
+
+TINY = dict(batch_size=16, g_channels=8, d_channels=8, latent_dim=16)  # steps in milliseconds
+
+
+@pytest.fixture
+def tiny_config(tmp_path):
+    """make(**changes) -> a TrainConfig small enough to step in milliseconds: mechanics, not quality."""
+    from studio.training.config import TrainConfig
+
+    return lambda **changes: TrainConfig(**{"out": str(tmp_path), **TINY, **changes})
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from studio.cli.common import command, fail
 from studio.core import paths
 from studio.core.errors import storage
 from studio.training import recipes
-from studio.training.config import TrainConfig
+from studio.training.config import ENCODER_STEPS, TrainConfig
 
 TRAIN_DOC = """Train the MNIST GAN: the same trainer the Train tab runs in the background.
 
@@ -29,7 +29,7 @@ after saving."""
 
 ENCODER_DOC = """Train the Digits encoder that starts the search for a drawing's twin, for one generator.
 
-    python -m studio train-encoder [--generator SPEC] [--steps 3000] [--out checkpoints/encoder.safetensors]
+    python -m studio train-encoder [--generator SPEC] [--steps 8000] [--out checkpoints/encoder.safetensors]
 
 It learns from the generator's own samples and from real MNIST training digits (with their
 labels), never from the evaluator's classifier. The encoder records which generator it
@@ -49,7 +49,7 @@ def register(sub) -> None:
     p = command(sub, "train-encoder", ENCODER_DOC, "train the encoder used to find a drawing's twin", train_encoder)
     p.add_argument("--generator", default="shipped", help="checkpoint path, run folder or hf://USER/NAME")
     p.add_argument("--data-root", help="MNIST root (default: $STUDIO_DATA_DIR or the cache)")
-    p.add_argument("--steps", type=int, default=3000)
+    p.add_argument("--steps", type=int, default=ENCODER_STEPS, help=f"training steps (default: {ENCODER_STEPS})")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=str(paths.DEFAULT_ENCODER))
 

@@ -10,7 +10,6 @@ memory at the top of the heap is still returned to the OS.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 
 # mallopt parameter numbers from glibc's malloc.h
 M_TRIM_THRESHOLD, M_MMAP_MAX, M_ARENA_MAX = -1, -4, -8
@@ -25,7 +24,8 @@ def reuse_freed_memory() -> bool:
     if _tuned:
         return True
     try:
-        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
+        # The process's own symbols hold libc's: no find_library(), which runs ldconfig in a child.
+        mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):
         return False  # macOS, musl, Windows: other allocators, nothing to tune here
     # One arena: threads started later (Gradio's workers) would otherwise get their own, mmap-backed.

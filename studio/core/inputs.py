@@ -13,15 +13,24 @@ class InputError(UserError, ValueError):
     """A user-supplied value is invalid; the message is meant for the user."""
 
 
-def check_number(name: str, value, lo: float, hi: float, integer: bool = False) -> float | int:
-    """Validate one numeric input from a slider, a text box or the API."""
+def to_number(name: str, value, error: type[InputError] = InputError) -> int | float:
+    """A number from a slider, a text box or the API (numeric text is read as a number), else
+    `error` naming the input. Integers too large for any float read as infinity."""
     if isinstance(value, str):
         try:
             value = float(value.strip())
         except ValueError:
-            raise InputError(f"{name} must be a number, got {value!r}") from None
+            raise error(f"{name} must be a number, got {value!r}") from None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(f"{name} must be a number, got {type(value).__name__}")
+        raise error(f"{name} must be a number, got {type(value).__name__}")
+    if isinstance(value, int) and abs(value) > 2**1000:  # 10**400 from the API
+        return math.inf if value > 0 else -math.inf
+    return value
+
+
+def check_number(name: str, value, lo: float, hi: float, integer: bool = False) -> float | int:
+    """Validate one numeric input from a slider, a text box or the API."""
+    value = to_number(name, value)
     if not math.isfinite(value):
         raise InputError(f"{name} must be a finite number, got {value}")
     if not lo <= value <= hi:

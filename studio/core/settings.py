@@ -15,10 +15,10 @@ import dataclasses
 import math
 from dataclasses import dataclass, field, fields
 
-from studio.core.errors import UserError
+from studio.core.inputs import InputError, to_number
 
 
-class SettingError(UserError, ValueError):
+class SettingError(InputError):
     """A setting is missing or out of range; the message names it."""
 
 
@@ -94,21 +94,14 @@ def check_value(name: str, s: Spec, value):
 
 
 def _check_number(label: str, s: Spec, value):
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            raise SettingError(f"{label} must be a number, got {value!r}") from None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise SettingError(f"{label} must be a number, got {type(value).__name__}")
-    if not _in_range(s, value):
+    number = to_number(label, value, SettingError)
+    if not _in_range(s, number):
         raise SettingError(f"{label} must be {_allowed(s)}, got {_short(value)}")
+    value = number
     return int(value) if s.kind is int else float(value)
 
 
 def _in_range(s: Spec, value) -> bool:
-    if isinstance(value, int) and abs(value) > 2**1000:  # 10**400 from the API: no float holds it
-        return False
     if not math.isfinite(value) or (s.kind is int and not float(value).is_integer()):
         return False
     if s.choices:

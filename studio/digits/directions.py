@@ -9,8 +9,8 @@ Directions are unit vectors in z, so a slider value is in standard deviations of
 
 A direction gets a name only when a measurement says so: it is applied to many samples and
 the change in slant, stroke width, width, height and top-heaviness of the drawn digit is
-measured; an attribute counts if it moves the same way in at least 90 % of samples and by at
-least half its spread. The direction is flipped so that + means "more". Names are unique:
+measured; an attribute counts if it moves the same way in at least 95 % of samples
+(NAMING_BAR) and by at least half its spread, on two independent sets. The direction is flipped so that + means "more". Names are unique:
 see name_directions.
 
     python -m studio directions [CHECKPOINT]   # stores them in the checkpoint's JSON

@@ -130,7 +130,7 @@ class FastStylizer:
         sees statistics of the kind it was trained on, unlike upstream's blend of AdaIN
         outputs, which leaves the training distribution and overshoots [0, 1] by 10x. In
         pixel space the result is mixed with the photo by the same s, which makes s = 0
-        exactly the photo and s = 1 exactly the full style. tests/test_stylize.py measures
+        exactly the photo and s = 1 exactly the full style. tests/style/test_fast.py measures
         the change as monotonic.
 
         key names the photo: with one, its encoding is kept for the next call with the same key.

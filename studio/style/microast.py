@@ -21,7 +21,7 @@ STRIP_PIXELS = 1 << 20
 # Rows of context, in 1/4-resolution rows, that a strip needs on each side for its kept rows to
 # equal the whole-image result exactly. Measured on real images: the encoder (9x9 conv, two
 # strided 3x3, four 3x3 at 1/4 size) needs 6 and dec3 (two upsamplings, two 3x3, a 9x9) needs 3;
-# the margin is deliberate. tests/test_microast.py checks the equality.
+# the margin is deliberate. tests/style/test_microast.py checks the equality.
 ENCODER_HALO, DEC3_HALO = 8, 4
 
 

@@ -10,6 +10,7 @@ from studio.core.settings import SettingError, Settings, setting
 LOSSES = ("hinge", "nonsaturating", "minimax", "wgan-gp", "relativistic")
 DEVICES = ("auto", "cpu", "cuda")
 MNIST_TRAIN = 60000  # images in an epoch
+ENCODER_STEPS = 8000  # the shipped Digits encoder's (checkpoints/encoder.json: 11.4 min on a 2-core CPU)
 
 
 class ConfigError(SettingError):

@@ -1,6 +1,6 @@
 """Train the Digits encoder: a picture -> the latent and class of one frozen generator.
 
-    python -m studio train-encoder [--generator SPEC] [--steps 4000] [--out checkpoints/encoder.safetensors]
+    python -m studio train-encoder [--generator SPEC] [--steps 8000] [--out checkpoints/encoder.safetensors]
 
 Three signals, every step:
 - generated digits with known (z, class): regress z, classify the class;
@@ -22,6 +22,7 @@ import torch.nn.functional as F
 from studio.core.images import to_model_range
 from studio.digits.data import load_mnist
 from studio.digits.networks import Encoder, Generator, NUM_CLASSES, one_hot
+from studio.training.config import ENCODER_STEPS
 
 
 def bend(x: torch.Tensor, gen: torch.Generator, strength: float = 1.0) -> torch.Tensor:
@@ -45,7 +46,7 @@ def bend(x: torch.Tensor, gen: torch.Generator, strength: float = 1.0) -> torch.
     return ink * 2 - 1
 
 
-def train_encoder(generator: Generator, data_root=None, steps: int = 4000, batch_size: int = 64, lr: float = 1e-3,
+def train_encoder(generator: Generator, data_root=None, steps: int = ENCODER_STEPS, batch_size: int = 64, lr: float = 1e-3,
                   rec_weight: float = 1.0, seed: int = 0, log=print) -> tuple[Encoder, dict]:
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)

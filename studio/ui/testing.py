@@ -62,3 +62,16 @@ def chromium_path() -> str | None:
         if p and Path(p).exists():
             return p
     return None
+
+
+def digit_args(digit="3", blend_to="none", blend=0.5, seed=42, truncation=1.0, sliders=(0.0,) * 8,
+               method="pca") -> list:
+    """The positional inputs of the app's /digit endpoint, in the Digits tab's order."""
+    from studio.digits.directions import METHODS
+
+    return [str(digit), blend_to, blend, seed, truncation, *sliders, METHODS.get(method, method)]
+
+
+def draw_digit(client, **controls) -> str:
+    """One /digit call through a gradio_client Client: the digit's <img> HTML."""
+    return client.predict(*digit_args(**controls), api_name="/digit")

@@ -1,21 +1,36 @@
 """The one command line: every subcommand answers --help, bad input exits 2 with a message."""
 
+import io
 import os
 import shutil
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from studio.cli import build_parser
+from studio.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args, env=None, timeout=120):
+    """`python -m studio ARGS` as a child process: the real command line."""
     return subprocess.run([sys.executable, "-m", "studio", *args], capture_output=True, text=True, cwd=ROOT,
                           timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def run_here(*args):
+    """The same command in this process (main() and its exit status): a fraction of a second."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as e:  # argparse's own refusals and --help
+            code = e.code
+    return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
 
 
 def subcommands(parser=None, prefix=()):
@@ -37,6 +52,7 @@ def test_every_capability_has_its_commands():
             "hub pull", "examples"} <= names
 
 
+@pytest.mark.app
 def test_top_level_help_lists_every_command_with_a_line():
     r = run("--help")
     assert r.returncode == 0, r.stderr
@@ -47,7 +63,7 @@ def test_top_level_help_lists_every_command_with_a_line():
 
 @pytest.mark.parametrize("words", subcommands(), ids=lambda w: "-".join(w))
 def test_each_subcommand_has_help(words):
-    r = run(*words, "--help")
+    r = run_here(*words, "--help")
     assert r.returncode == 0, r.stderr
     assert "usage:" in r.stdout and words[-1] in r.stdout
 
@@ -65,11 +81,12 @@ def test_each_subcommand_has_help(words):
     ((), "required"),
 ])
 def test_bad_input_exits_2_with_a_message(args, message, tmp_path):
-    r = run(*args)
+    r = run_here(*args)
     assert r.returncode == 2, (r.stdout, r.stderr)
     assert message in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.app
 def test_classic_method_without_vgg_weights_says_so(tmp_path, photos, paintings):
     """No network and no cached VGG-19: a clear message and exit 2, never a traceback."""
     env = {"STUDIO_CACHE_DIR": str(tmp_path / "cache"), "TORCH_HOME": str(tmp_path / "torch"),
@@ -80,6 +97,7 @@ def test_classic_method_without_vgg_weights_says_so(tmp_path, photos, paintings)
     assert "VGG-19 weights are unavailable" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.app
 def test_console_script():
     """scripts/test.sh installs the project (pip install -e .), which puts gan-studio beside python."""
     exe = shutil.which("gan-studio", path=str(Path(sys.executable).parent))
@@ -88,6 +106,7 @@ def test_console_script():
     assert r.returncode == 0 and r.stdout.startswith("usage: gan-studio")
 
 
+@pytest.mark.app
 def test_invert_json_lines_twins_and_a_bad_file(tmp_path):
     import json
 

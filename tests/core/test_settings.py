@@ -23,6 +23,7 @@ class Toy(Settings):
     ("size", 0, "size must be a whole number from 1 to 8, got 0"),
     ("size", 2.5, "size must be a whole number from 1 to 8, got 2.5"),
     ("size", "lots", "size must be a number, got 'lots'"),
+    ("size", "9", "size must be a whole number from 1 to 8, got '9'"),
     ("size", 10**400, "size must be a whole number from 1 to 8, got 10000000000000000000…"),
     ("rate", 0, "learning rate (--rate) must be above 0 and at most 1, got 0"),
     ("rate", float("inf"), "learning rate (--rate) must be above 0 and at most 1, got inf"),

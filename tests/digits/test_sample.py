@@ -52,6 +52,7 @@ def run_cli(*args):
     return subprocess.run([sys.executable, "-m", "studio", "sample", *args], capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.app
 def test_cli_unknown_label_exits_nonzero(tmp_path):
     r = run_cli("--count", "5", "--label", "11", "--out", str(tmp_path / "x.npz"))
     assert r.returncode != 0
@@ -64,11 +65,13 @@ def test_cli_unknown_label_exits_nonzero(tmp_path):
     (["--count", "5", "--seed", "-3"], "--seed"),
     (["--count", "5", "--truncation", "2"], "--truncation"),
 ])
+@pytest.mark.app
 def test_cli_bad_numbers(tmp_path, args, msg):
     r = run_cli(*args, "--out", str(tmp_path / "x.npz"))
     assert r.returncode == 2 and msg in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.app
 def test_cli_missing_generator(tmp_path):
     r = run_cli("--count", "5", "--out", str(tmp_path / "x.npz"), "--generator", str(tmp_path / "none.safetensors"))
     assert r.returncode == 2

@@ -18,6 +18,7 @@ def evaluator(mnist_available):
     return Evaluator(paths.DEFAULT_CLASSIFIER, mnist_available)
 
 
+@pytest.mark.slow  # the whole MNIST test set through the real classifier: 25 s
 def test_real_test_images_are_classified(evaluator):
     x, y = load_mnist(train=False)
     scores = evaluator.score_images(to_model_range(x), y)
@@ -66,6 +67,7 @@ def test_shipped_generator_meets_the_bar(evaluator):
     assert config["metrics"]["class_accuracy"] == pytest.approx(s["class_accuracy"], abs=1e-4)
 
 
+@pytest.mark.app
 def test_cli_json(tmp_path, tiny_generator):
     from studio.digits.checkpoints import save_generator
 
@@ -87,6 +89,7 @@ def test_report_puts_each_measure_beside_its_floor():
     assert "0: 1.00 (0.50)" in text and "1: 2.00 (0.60)" in text
 
 
+@pytest.mark.app
 def test_cli_missing_generator(tmp_path):
     r = subprocess.run([sys.executable, "-m", "studio", "evaluate", "--generator", str(tmp_path / "x.safetensors")],
                        capture_output=True, text=True, timeout=120)

@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import gradio
+import pytest
 
 from studio.core import paths
 from studio.share.deploy import deploy, files_to_upload, pinned, space_metadata
@@ -15,6 +16,7 @@ def test_readme_front_matter_is_valid_space_config():
     assert data["app_file"] == "app.py"
 
 
+@pytest.mark.app
 def test_upload_list_is_the_app_and_nothing_else():
     files = [str(f) for f in files_to_upload()]
     for needed in ("app.py", "README.md", "requirements.txt", "studio/__init__.py", "studio/ui/app.py",
@@ -26,6 +28,7 @@ def test_upload_list_is_the_app_and_nothing_else():
         assert "__pycache__" not in f and "shared" not in f.split("/")
 
 
+@pytest.mark.app
 def test_dry_run_cli_lists_files_and_size():
     r = subprocess.run([sys.executable, "-m", "studio", "deploy", "--space-id", "someone/studio", "--dry-run"],
                        capture_output=True, text=True, cwd=paths.ROOT, timeout=120)
@@ -34,6 +37,7 @@ def test_dry_run_cli_lists_files_and_size():
     assert re.search(r"total in \d+ files \(dry run", r.stdout)
 
 
+@pytest.mark.app
 def test_deploy_calls_hub_with_allow_list():
     calls = []
 
@@ -50,6 +54,7 @@ def test_deploy_calls_hub_with_allow_list():
     assert "app.py" in calls[1]["allow_patterns"] and calls[1]["repo_type"] == "space"
 
 
+@pytest.mark.app
 def test_bad_space_id():
     r = subprocess.run([sys.executable, "-m", "studio", "deploy", "--space-id", "no slash", "--dry-run"],
                        capture_output=True, text=True, cwd=paths.ROOT, timeout=120)

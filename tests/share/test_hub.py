@@ -90,6 +90,7 @@ def in_subprocess(env, code):
                           env={**os.environ, **env})
 
 
+@pytest.mark.app
 def test_generator_loads_from_hub_into_digits_loader(hub):
     r = in_subprocess(hub, "from studio.ui.state import GENERATOR; print(GENERATOR.load('hf://alice/digits')); "
                            "print(GENERATOR.studio.image(seed=1, digit=2).size)")
@@ -97,6 +98,7 @@ def test_generator_loads_from_hub_into_digits_loader(hub):
     assert "Loaded generator hf://alice/digits" in r.stdout and "(28, 28)" in r.stdout
 
 
+@pytest.mark.app
 def test_sample_cli_with_hub_generator(hub, tmp_path):
     out = tmp_path / "d.npz"
     r = in_subprocess(hub, f"import sys; from studio.cli import main; sys.exit(main(['sample', '--generator', 'hf://alice/digits', "
@@ -110,12 +112,14 @@ def test_sample_cli_with_hub_generator(hub, tmp_path):
     ("bob/other", "has no generator.safetensors"),
     ("carol/broken", "not a readable safetensors"),
 ])
+@pytest.mark.app
 def test_bad_repos_give_clear_messages(hub, repo, message):
     r = in_subprocess(hub, f"from studio.ui.state import GENERATOR; print(GENERATOR.load('hf://{repo}'))")
     assert r.returncode == 0, r.stderr
     assert message in r.stdout
 
 
+@pytest.mark.app
 def test_offline_uses_cache_and_explains_misses(hub):
     first = in_subprocess(hub, "from studio.share.hub import download_generator; print(download_generator('alice/digits'))")
     assert first.returncode == 0, first.stderr

@@ -10,6 +10,8 @@ from PIL import Image
 
 from studio.style.classic import VGGUnavailable
 from studio.style.classic_worker import ClassicJob
+
+pytestmark = pytest.mark.app  # every run is a child process
 from studio.style.worker import StyleWorkerError
 
 

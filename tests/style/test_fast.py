@@ -133,6 +133,7 @@ def test_bad_controls(fast_stylizer, photos, paintings, kwargs, match):
         fast_stylizer(photos[0], [paintings[0]], **kwargs)
 
 
+@pytest.mark.app
 def test_cli(tmp_path, photos, paintings, microast_dir):
     out = tmp_path / "out.png"
     r = subprocess.run([sys.executable, "-m", "studio", "stylize", str(photos[0]), str(paintings[0]), str(paintings[1]),
@@ -142,6 +143,7 @@ def test_cli(tmp_path, photos, paintings, microast_dir):
     assert max(Image.open(out).size) == 160
 
 
+@pytest.mark.app
 def test_cli_bad_input(tmp_path, paintings):
     bad = tmp_path / "x.jpg"
     bad.write_text("hello")

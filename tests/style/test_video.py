@@ -91,6 +91,7 @@ def test_bad_videos_get_messages(tmp_path, painter, paintings):
     assert not (tmp_path / "x.mp4").exists()
 
 
+@pytest.mark.app
 def test_cli_video_and_bad_input(clip, paintings, tmp_path):
     env = {**os.environ}
     r = subprocess.run([sys.executable, "-m", "studio", "video", str(clip), str(paintings[0]), "-o",

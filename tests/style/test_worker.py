@@ -51,6 +51,7 @@ def test_user_errors_come_back_and_it_keeps_serving(worker, photos, paintings, t
     assert worker(small(photos[0]), [small(paintings[0])], max_size=64).size == (64, 48)
 
 
+@pytest.mark.app
 def test_a_killed_worker_is_reported_then_replaced(worker, photos, paintings):
     os.kill(worker.pid, signal.SIGKILL)
     with pytest.raises(StyleWorkerError, match="stopped unexpectedly"):
@@ -58,6 +59,7 @@ def test_a_killed_worker_is_reported_then_replaced(worker, photos, paintings):
     assert worker(small(photos[0]), [small(paintings[0])], max_size=64).size == (64, 48)
 
 
+@pytest.mark.app
 def test_missing_weights_say_so(tmp_path, monkeypatch):
     monkeypatch.delenv("STUDIO_WEIGHTS_DIR", raising=False)
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))

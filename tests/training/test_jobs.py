@@ -77,6 +77,7 @@ def test_kill_9_leaves_a_loadable_checkpoint(tmp_path, mnist_available):
     assert state["step"] > 0
 
 
+@pytest.mark.app
 def test_failed_job_reports_its_error(tmp_path):
     jobs = JobRunner(tmp_path)
     cfg = small(tmp_path / "bad", data_root=str(tmp_path / "no-mnist-here"))
@@ -86,6 +87,7 @@ def test_failed_job_reports_its_error(tmp_path):
     assert st["state"] == "failed" and "MNIST not found" in st["error"]
 
 
+@pytest.mark.app
 def test_job_json_records_settings(tmp_path):
     jobs = JobRunner(tmp_path)
     cfg = small(tmp_path / "j", data_root=str(tmp_path / "none"))

@@ -42,3 +42,35 @@ def test_mode_seeking_falls_as_paired_images_spread():
     fake = torch.zeros(4, 1, 28, 28, requires_grad=True)
     mode_seeking(fake, same + 0.5, z_a, z_b).backward()
     assert fake.grad.abs().sum() > 0  # it trains the generator
+
+
+def test_unknown_loss_names_raise_instead_of_falling_through():
+    import pytest
+
+    x = torch.zeros(4)
+    for fn in (d_loss_fn, g_loss_fn):
+        with pytest.raises(KeyError, match="unknown GAN loss 'wasserstein'"):
+            fn("wasserstein", x, x)
+
+
+def test_every_offered_loss_has_both_halves():
+    from studio.training.config import LOSSES
+    from studio.training.losses import D_LOSSES, G_LOSSES
+
+    assert set(D_LOSSES) == set(G_LOSSES) == set(LOSSES)
+
+
+def test_penalties_on_a_linear_critic_have_their_closed_form():
+    """D(x) = <w, x>: its gradient is w everywhere, so WGAN-GP gives (|w| - 1)^2 and R1 with
+    gamma gives gamma/2 |w|^2."""
+    from studio.training.losses import gradient_penalty, interpolates, r_penalties
+
+    w = torch.full((1, 1, 2, 2), 1.5)  # |w| = 3
+    real, fake = torch.rand(5, 1, 2, 2), torch.rand(5, 1, 2, 2)
+    points = interpolates(real, fake)
+    assert torch.isclose(gradient_penalty((points * w).flatten(1).sum(1), points), torch.tensor(4.0))
+    x = real.clone().requires_grad_(True)
+    y = fake.clone().requires_grad_(True)
+    logits = torch.cat([(x * w).flatten(1).sum(1), (y * w).flatten(1).sum(1)])
+    assert torch.isclose(r_penalties(logits, [x], [10.0]), torch.tensor(45.0))
+    assert torch.isclose(r_penalties(logits, [x, y], [10.0, 2.0]), torch.tensor(45.0 + 9.0))

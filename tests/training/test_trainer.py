@@ -57,9 +57,8 @@ class FakeBatches:
 
 @pytest.mark.parametrize("loss", LOSSES)
 @pytest.mark.parametrize("conditional", [True, False])
-def test_each_loss_steps(tmp_path, loss, conditional):
-    t = Trainer(TrainConfig(out=str(tmp_path), loss=loss, conditional=conditional, batch_size=16, g_channels=8,
-                            d_channels=8, latent_dim=16))
+def test_each_loss_steps(tiny_config, loss, conditional):
+    t = Trainer(tiny_config(loss=loss, conditional=conditional))
     before = [p.clone() for p in t.G.parameters()]
     rec = t.train_step(FakeBatches())
     assert set(rec) == {"loss_g", "loss_d", "d_real", "d_fake"}
@@ -67,26 +66,24 @@ def test_each_loss_steps(tmp_path, loss, conditional):
     assert any(not torch.equal(a, b) for a, b in zip(before, t.G.parameters()))
 
 
-def test_r1_r2_penalties_enter_the_discriminator_loss():
+def test_r1_r2_penalties_enter_the_discriminator_loss(tiny_config):
     """Same seed, same batch: with R1 and R2 on, the critic's loss is its plain loss plus the
     penalties, so it is larger, and both runs stay finite."""
     losses = {}
     for gamma in (0.0, 10.0):
         torch.manual_seed(0)
-        t = Trainer(TrainConfig(out="unused", batch_size=16, g_channels=8, d_channels=8, latent_dim=16,
-                                r1_weight=gamma, r2_weight=gamma))
+        t = Trainer(tiny_config(r1_weight=gamma, r2_weight=gamma))
         torch.manual_seed(1)
         losses[gamma] = t.train_step(FakeBatches())["loss_d"]
     assert losses[10.0] > losses[0.0]
 
 
-def test_class_loss_stops_at_aux_until():
+def test_class_loss_stops_at_aux_until(tiny_config):
     """Same seed, same batch: before --aux-until the critic's loss carries the class loss (so it is larger than
     with aux 0); from that step on it is exactly the loss of a run without one."""
     def loss_d(aux_weight, step):
         torch.manual_seed(0)
-        t = Trainer(TrainConfig(out="unused", batch_size=16, g_channels=8, d_channels=8, latent_dim=16,
-                                aux_weight=aux_weight, aux_until=5))
+        t = Trainer(tiny_config(aux_weight=aux_weight, aux_until=5))
         t.step = step
         torch.manual_seed(1)
         return t.train_step(FakeBatches())["loss_d"]
@@ -95,23 +92,22 @@ def test_class_loss_stops_at_aux_until():
     assert loss_d(1.0, 5) == loss_d(0.0, 5)
 
 
-def test_diversity_term_enters_the_generator_loss():
+def test_diversity_term_enters_the_generator_loss(tiny_config):
     """Same seed, same batch: with the mode-seeking term on, the generator's loss is its plain loss plus a
     positive term (so larger), and the critic's loss, computed before it, is unchanged."""
     recs = {}
     for w in (0.0, 1.0):
         torch.manual_seed(0)
-        t = Trainer(TrainConfig(out="unused", batch_size=16, g_channels=8, d_channels=8, latent_dim=16, diversity=w))
+        t = Trainer(tiny_config(diversity=w))
         torch.manual_seed(1)
         recs[w] = t.train_step(FakeBatches())
     assert recs[1.0]["loss_d"] == recs[0.0]["loss_d"]
     assert recs[1.0]["loss_g"] > recs[0.0]["loss_g"] + 0.5
 
 
-def test_new_recipe_trains_and_resumes(tmp_path):
+def test_new_recipe_trains_and_resumes(tiny_config, tmp_path):
     """Relativistic loss, R1, R2, shift augmentation and the deeper generator: a few steps, a checkpoint, a resume."""
-    cfg = TrainConfig(out=str(tmp_path), loss="relativistic", r1_weight=1.0, r2_weight=1.0, augment_shift=2,
-                      g_depth=2, batch_size=16, g_channels=8, d_channels=8, latent_dim=16)
+    cfg = tiny_config(loss="relativistic", r1_weight=1.0, r2_weight=1.0, augment_shift=2, g_depth=2)
     t = Trainer(cfg)
     before = [p.clone() for p in t.D.parameters()]
     for _ in range(3):
@@ -143,8 +139,8 @@ def test_optimizer_state_round_trip():
     assert torch.equal(opt2.state_dict()["state"][0]["exp_avg"], opt.state_dict()["state"][0]["exp_avg"])
 
 
-def test_save_and_load_state(tmp_path):
-    cfg = TrainConfig(out=str(tmp_path), batch_size=16, g_channels=8, d_channels=8, latent_dim=16)
+def test_save_and_load_state(tiny_config):
+    cfg = tiny_config()
     t = Trainer(cfg)
     for _ in range(3):
         t.train_step(FakeBatches())
@@ -158,7 +154,22 @@ def test_save_and_load_state(tmp_path):
     assert t2.opt_d.state_dict()["state"][0]["step"] == t.opt_d.state_dict()["state"][0]["step"]
 
 
+@pytest.mark.app
 def test_cli_bad_setting_exits_with_message(tmp_path):
     r = subprocess.run([sys.executable, "-m", "studio", "train", "--out", str(tmp_path), "--lr-g", "-1"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "--lr-g" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_critic_and_generator_steps_each_move_only_their_network(tiny_config):
+    t = Trainer(tiny_config(ema=0))
+    real, labels = next(FakeBatches())
+    g_before, d_before = [p.clone() for p in t.G.parameters()], [p.clone() for p in t.D.parameters()]
+    rec = t.critic_step(real, labels)
+    assert set(rec) == {"loss_d", "d_real", "d_fake"}
+    assert all(torch.equal(a, b) for a, b in zip(g_before, t.G.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(d_before, t.D.parameters()))
+    d_after = [p.clone() for p in t.D.parameters()]
+    assert set(t.generator_step(real, labels)) == {"loss_g"}
+    assert all(torch.equal(a, b) for a, b in zip(d_after, t.D.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(g_before, t.G.parameters()))

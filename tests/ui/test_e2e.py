@@ -1,5 +1,5 @@
 """A person's walk through the studio in headless Chromium: morph a digit, send it to Style,
-paint it with an uploaded painting. (Training from the browser: tests/test_ui_train.py.)"""
+paint it with an uploaded painting. (Training from the browser: tests/ui/test_ui_train.py.)"""
 
 import pytest
 
@@ -25,6 +25,8 @@ def test_browser_leaving_mid_stylisation(app_url, browser, photos, paintings):
     """Close the page while a large stylisation runs: the server keeps serving everyone else."""
     from gradio_client import Client
 
+    from studio.ui.testing import draw_digit
+
     ctx = browser.new_context()
     page = ctx.new_page()
     page.goto(app_url)
@@ -33,5 +35,5 @@ def test_browser_leaving_mid_stylisation(app_url, browser, photos, paintings):
     page.locator("#style-painting-1 input[type=file]").set_input_files(str(paintings[1]))
     page.wait_for_timeout(300)
     ctx.close()  # gone mid-request
-    html = Client(app_url, verbose=False).predict("4", "none", 0.5, 3, 1.0, *[0.0] * 8, "PCA of the first layer (GANSpace)", api_name="/digit")
+    html = draw_digit(Client(app_url, verbose=False), digit=4, seed=3)
     assert html.startswith("<img")

@@ -12,6 +12,7 @@ from gradio_client import Client, handle_file
 from PIL import Image
 
 from studio.core import paths
+from studio.ui.testing import draw_digit
 
 
 def png(img, **kw):
@@ -101,7 +102,7 @@ def test_refused_uploads(client, tmp_path, paintings, name):
         with pytest.raises(Exception) as err:
             stylize(client, *args)
         assert message in str(err.value), str(err.value)
-    assert client.predict("1", "none", 0.5, 1, 1.0, *[0.0] * 8, "PCA of the first layer (GANSpace)", api_name="/digit").startswith("<img")
+    assert draw_digit(client, digit=1, seed=1).startswith("<img")
 
 
 @pytest.mark.parametrize("name", sorted(ACCEPTED))
@@ -117,7 +118,7 @@ def test_awkward_but_valid_uploads(client, tmp_path, paintings, name):
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", -1e30, -1, "1e999", "9" * 5000])
 def test_numeric_fields(client, value):
     with pytest.raises(Exception) as err:
-        client.predict("2", "none", 0.5, value, 1.0, *[0.0] * 8, "PCA of the first layer (GANSpace)", api_name="/digit")
+        draw_digit(client, digit=2, seed=value)
     assert "seed must be" in str(err.value)
 
 
@@ -129,7 +130,7 @@ def test_numeric_fields(client, value):
 def test_model_picker_text(client, spec, message):
     status = client.predict(spec, api_name="/load_generator")
     assert "last load failed" in status and message in status
-    assert client.predict("1", "none", 0.5, 1, 1.0, *[0.0] * 8, "PCA of the first layer (GANSpace)", api_name="/digit").startswith("<img")
+    assert draw_digit(client, digit=1, seed=1).startswith("<img")
 
 
 def test_nothing_written_into_the_project(client, tree_before):

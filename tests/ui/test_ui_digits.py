@@ -4,8 +4,8 @@ import pytest
 from gradio_client import Client
 
 from conftest import drag_slider
+from studio.ui.testing import draw_digit
 
-DEFAULTS = ["3", "none", 0.5, 42, 1.0] + [0.0] * 8 + ["PCA of the first layer (GANSpace)"]  # the last: which directions
 
 
 @pytest.fixture(scope="module")
@@ -14,14 +14,11 @@ def client(app_url):
 
 
 def digit(client, **changes):
-    args = list(DEFAULTS)
-    names = ["digit", "blend_to", "blend", "seed", "truncation"]
-    for k, v in changes.items():
-        if k.startswith("dir"):
-            args[5 + int(k[3:])] = v
-        else:
-            args[names.index(k)] = v
-    return client.predict(*args, api_name="/digit")
+    """dirN=v moves slider N; other names are draw_digit's."""
+    sliders = [0.0] * 8
+    for k in [k for k in changes if k.startswith("dir")]:
+        sliders[int(k[3:])] = changes.pop(k)
+    return draw_digit(client, sliders=sliders, **changes)
 
 
 def test_api_returns_an_image(client):
@@ -76,6 +73,7 @@ def test_dragging_a_slider_changes_the_digit(app_url, page):
     page.wait_for_function("b => document.querySelector('#digit-image img').src !== b", arg=after_drag, timeout=15000)
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("content", [None, b"not a safetensors file"])
 def test_app_starts_without_a_usable_generator(tmp_path, content):
     from studio.ui.testing import serve_app
@@ -87,7 +85,7 @@ def test_app_starts_without_a_usable_generator(tmp_path, content):
     with serve_app({"STUDIO_GENERATOR": str(path)}) as (url, *_):
         c = Client(url, verbose=False)
         with pytest.raises(Exception) as err:
-            c.predict(*DEFAULTS, api_name="/digit")
+            draw_digit(c)
         assert "No generator is loaded" in str(err.value)
         assert ("does not exist" if content is None else "not a readable safetensors") in str(err.value)
 
