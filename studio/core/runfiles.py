@@ -31,8 +31,18 @@ def generator_in(path: str | os.PathLike) -> Path:
     return path / GENERATOR if path.is_dir() else path
 
 
+def _file(name: str) -> property:
+    return property(lambda self: self.root / name, doc=f"the run's {name}")
+
+
 class RunFolder:
     """The paths inside one run folder."""
+
+    generator = _file(GENERATOR)
+    state = _file(STATE)
+    metrics = _file(METRICS)
+    job = _file(JOB)
+    log = _file(LOG)
 
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
@@ -40,26 +50,6 @@ class RunFolder:
     @property
     def name(self) -> str:
         return self.root.name
-
-    @property
-    def generator(self) -> Path:
-        return self.root / GENERATOR
-
-    @property
-    def state(self) -> Path:
-        return self.root / STATE
-
-    @property
-    def metrics(self) -> Path:
-        return self.root / METRICS
-
-    @property
-    def job(self) -> Path:
-        return self.root / JOB
-
-    @property
-    def log(self) -> Path:
-        return self.root / LOG
 
     def sample(self, step: int) -> Path:
         return self.root / SAMPLES / f"step_{step:07d}.png"
