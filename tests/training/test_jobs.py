@@ -12,6 +12,8 @@ from studio.digits.checkpoints import load_generator
 from studio.training.jobs import JobError, JobRunner, read_metrics
 from studio.training.config import TrainConfig
 
+pytestmark = pytest.mark.app  # every job is a child process
+
 
 def wait_for(cond, timeout=240, what="condition"):
     t0 = time.time()
@@ -77,7 +79,6 @@ def test_kill_9_leaves_a_loadable_checkpoint(tmp_path, mnist_available):
     assert state["step"] > 0
 
 
-@pytest.mark.app
 def test_failed_job_reports_its_error(tmp_path):
     jobs = JobRunner(tmp_path)
     cfg = small(tmp_path / "bad", data_root=str(tmp_path / "no-mnist-here"))
@@ -87,7 +88,6 @@ def test_failed_job_reports_its_error(tmp_path):
     assert st["state"] == "failed" and "MNIST not found" in st["error"]
 
 
-@pytest.mark.app
 def test_job_json_records_settings(tmp_path):
     jobs = JobRunner(tmp_path)
     cfg = small(tmp_path / "j", data_root=str(tmp_path / "none"))

@@ -1,6 +1,7 @@
 """The live webcam in a real browser, with Chromium's fake camera playing a clip the test makes."""
 
 import base64
+import http.client
 import io
 import sys
 import time
@@ -24,14 +25,14 @@ def shown(page, selector) -> np.ndarray:
     times a second, so a fetch can catch a frame file that is not whole yet: read the newest src again then."""
     for attempt in range(5):
         src = page.locator(selector).get_attribute("src")
-        if src.startswith("data:"):
-            data = base64.b64decode(src.split(",", 1)[1])
-        else:
-            with urllib.request.urlopen(src, timeout=10) as r:
-                data = r.read()
         try:
+            if src.startswith("data:"):
+                data = base64.b64decode(src.split(",", 1)[1])
+            else:
+                with urllib.request.urlopen(src, timeout=10) as r:
+                    data = r.read()  # the server may still be writing it: IncompleteRead
             return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=np.float32)
-        except OSError:
+        except (OSError, http.client.IncompleteRead):
             if attempt == 4:
                 raise
             page.wait_for_timeout(200)
