@@ -27,8 +27,8 @@ class TrainConfig(Settings):
     # (recipes/generator-v3.json); the relativistic loss, R1/R2 and shifts are options: a 24,000-step
     # run with them scored higher precision but far lower recall and coverage.
     steps: int = setting(6000, "training steps", lo=1, hi=10_000_000)
-    epochs: float | None = setting(None, "passes over MNIST's 60,000 images; when set, overrides steps",
-                                   lo=0, lo_open=True, hi=1000, form="more")
+    epochs: float = setting(0.0, "passes over MNIST's 60,000 images; above 0 it overrides steps (0: use steps)",
+                            lo=0, hi=1000, form="more")
     batch_size: int = setting(64, "images per step", lo=2, hi=8192, label="batch size")
     loss: str = setting("hinge", "the GAN loss", choices=LOSSES)
     conditional: bool = setting(True, "class-conditional (Digits' digit picker needs it)",
@@ -100,6 +100,6 @@ class TrainConfig(Settings):
 
     @property
     def total_steps(self) -> int:
-        if self.epochs is not None:
+        if self.epochs > 0:
             return max(1, round(self.epochs * MNIST_TRAIN / self.batch_size))
         return int(self.steps)
