@@ -1,13 +1,10 @@
 """Class accuracy of a GAN trained from scratch, against wall-clock time.
 
-    python bench/train.py [--minutes 10] [--eval-every 250] [--device auto] [--stop-at-90]
-                          [--loss L] [--lr-g X] [--lr-d X] [--r1 G] [--r2 G] [--augment-shift P]
-                          [--aux-weight W] [--ema D] [--batch-size B] [--seed S] [--g-depth 1|2]
-                          [--diversity W]
+    python bench/train.py [--minutes 10] [--score-every 250] [--stop-at-90] [--recipe NAME] [any train option]
 
-Trains with the project's trainer (same code as the CLI and the Train tab, and by default the
-same settings: TrainConfig's, which the flags override) on real MNIST and,
-every --eval-every steps, scores 1,000 conditional samples (100 per class) of the EMA
+Trains with the project's trainer (same code as the CLI and the Train tab, and the same
+settings: TrainConfig's, from which every option of `python -m studio train` is taken) on real
+MNIST and, every --score-every steps, scores 1,000 conditional samples (100 per class) of the EMA
 generator with the project's classifier. Wall time includes data loading and the evaluations.
 Prints one line per evaluation and the time the run first reached 90 %.
 """
@@ -23,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from studio.evaluation.evaluator import Evaluator, evaluate_generator  # noqa: E402
+from studio.training import recipes  # noqa: E402
 from studio.training.config import TrainConfig  # noqa: E402
 from studio.training.trainer import Trainer  # noqa: E402
 
@@ -30,23 +28,19 @@ from studio.training.trainer import Trainer  # noqa: E402
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--minutes", type=float, default=10)
-    ap.add_argument("--eval-every", type=int, default=250)
-    ap.add_argument("--device", default="auto")
+    ap.add_argument("--score-every", type=int, default=250, help="steps between class-accuracy scores")
     ap.add_argument("--stop-at-90", action="store_true", help="end the run once it reaches 90 %%")
-    d = TrainConfig()
-    for flag, field in (("--loss", "loss"), ("--lr-g", "lr_g"), ("--lr-d", "lr_d"), ("--r1", "r1_weight"),
-                        ("--r2", "r2_weight"), ("--augment-shift", "augment_shift"), ("--aux-weight", "aux_weight"),
-                        ("--ema", "ema"), ("--batch-size", "batch_size"), ("--seed", "seed"),
-                        ("--g-depth", "g_depth"), ("--diversity", "diversity")):
-        ap.add_argument(flag, dest=field, type=type(getattr(d, field)), default=getattr(d, field))
+    ap.add_argument("--recipe", help="start from a recipe's first phase")
+    TrainConfig.add_arguments(ap)
     args = ap.parse_args()
     t0 = time.time()
     with tempfile.TemporaryDirectory() as out:
-        recipe = {k: getattr(args, k) for k in ("loss", "lr_g", "lr_d", "r1_weight", "r2_weight", "augment_shift",
-                                                  "aux_weight", "ema", "batch_size", "seed", "g_depth", "diversity")}
-        print("recipe:", ", ".join(f"{k} {v}" for k, v in recipe.items()), flush=True)
-        cfg = TrainConfig(out=out, steps=10_000_000, device=args.device, sample_every=10_000_000,
-                          checkpoint_every=10_000_000, log_every=10_000_000, **recipe)
+        settings = recipes.load(args.recipe).phases[0] if args.recipe else {}
+        settings = {**settings, **TrainConfig.given(args)}
+        print("settings:", ", ".join(f"{k} {v}" for k, v in settings.items()) or "the defaults", flush=True)
+        # The run ends by the clock, not by steps; no checkpoints or grids, only scores.
+        cfg = TrainConfig(**{**settings, "out": out, "steps": 10_000_000, "sample_every": 10_000_000,
+                             "checkpoint_every": 10_000_000, "log_every": 10_000_000}).validate()
         trainer = Trainer(cfg)
         evaluator = Evaluator()
         evaluator.real()
@@ -56,7 +50,7 @@ def main() -> int:
 
         def on_step():
             nonlocal first90
-            if trainer.step % args.eval_every:
+            if trainer.step % args.score_every:
                 return time.time() > deadline
             g = trainer.sampling_generator()
             acc = evaluate_generator(g, evaluator, 100, seed=0, full=False)["class_accuracy"]
