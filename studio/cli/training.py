@@ -76,12 +76,13 @@ def orphaned() -> bool:
 
 
 def train(args) -> int:
-    import torch
-
-    # SIGTERM / Ctrl-C ask for a clean stop: the loop finishes its step and saves a checkpoint.
+    # First, before anything slow (torch, MNIST): SIGTERM / Ctrl-C ask for a clean stop, and the
+    # loop finishes its step and saves a checkpoint.
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    import torch
+
     rank, world = int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
     if args.threads is not None:
         if not 1 <= args.threads <= 256:

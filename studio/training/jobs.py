@@ -12,10 +12,13 @@ import json
 import os
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from studio.core import paths
 from studio.core.children import Command, studio
+from studio.core.errors import UserError
+from studio.core.files import read_config
 from studio.core.runfiles import RunFolder
 from studio.core.errors import UserError
 from studio.training.config import TrainConfig
@@ -42,10 +45,41 @@ def samples(run_dir: Path) -> list[Path]:
     return RunFolder(run_dir).samples()
 
 
+@dataclass(frozen=True)
+class Stopped:
+    """What Stop did, so that its message says what is true."""
+
+    was_running: bool
+    clean: bool = False  # the trainer ended by itself, saving its checkpoint on the way out
+    step: int | None = None  # the step of the checkpoint the run folder now holds (None: none)
+
+    def message(self) -> str:
+        if not self.was_running:
+            return "No job is running."
+        if self.step is None:
+            return "Stopped before its first checkpoint: nothing was saved."
+        if self.clean:
+            return f"Stopped at step {self.step}; the checkpoint is saved."
+        return f"Stopped by force; the last checkpoint (step {self.step}) is kept."
+
+
+def saved_step(run_dir: Path) -> int | None:
+    """The step of a run folder's resumable checkpoint, or None when it has none (or a broken one)."""
+    run = RunFolder(run_dir)
+    if not run.has_state():
+        return None
+    try:
+        return int(read_config(run.state)["step"])
+    except (UserError, KeyError, TypeError, ValueError):
+        return None
+
+
 class JobRunner:
     def __init__(self, runs_root: Path | None = None):
         self.runs_root = Path(runs_root or paths.runs_dir())
-        self._lock = threading.Lock()
+        # Re-entrant: a caller holds it across choosing settings and start() (reserved()), so a
+        # Stop that comes meanwhile waits for the job and stops it instead of missing it.
+        self._lock = threading.RLock()
         self.child: Command | None = None
         self.run_dir: Path | None = None
         self.config: TrainConfig | None = None
@@ -59,12 +93,16 @@ class JobRunner:
     def running(self) -> bool:
         return self.child is not None and self.child.running()
 
+    def reserved(self):
+        """Hold the runner while a start is being prepared: stop() waits until it is done."""
+        return self._lock
+
     def new_run_dir(self) -> Path:
         return self.runs_root / time.strftime("run-%Y%m%d-%H%M%S")
 
     def start(self, cfg: TrainConfig, threads: int | None = None) -> Path:
-        cfg.validate()
         with self._lock:
+            cfg.validate()
             if self.running():
                 raise JobError(f"a training job is already running ({self.run_dir.name}); stop it first")
             run_dir = Path(cfg.out)
@@ -85,14 +123,14 @@ class JobRunner:
             self.run_dir, self.config, self.started, self.stop_requested = run_dir, cfg, time.time(), False
             return run_dir
 
-    def stop(self, timeout: float = 10.0) -> bool:
-        """Ask the trainer to stop (it saves a checkpoint first); kill it if it does not."""
+    def stop(self, timeout: float = 10.0) -> Stopped:
+        """Ask the trainer to stop (it saves a checkpoint first); kill it if it does not in time."""
         with self._lock:
             if not self.running():
-                return False
+                return Stopped(was_running=False)
             self.stop_requested = True
-        self.child.stop(timeout)
-        return True
+        clean = self.child.stop(timeout) and self.child.poll() == 0
+        return Stopped(was_running=True, clean=clean, step=saved_step(self.run_dir))
 
     def status(self) -> dict:
         """A snapshot for the UI: state, progress, ETA, the last error line."""

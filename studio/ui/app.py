@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import threading
 
 import gradio as gr
 
@@ -70,6 +72,10 @@ def launch(demo: gr.Blocks, **overrides):
         mcp_server=os.environ.get("STUDIO_MCP", "1") != "0",
     )
     settings.update(overrides)
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM (a Space restarting, systemd, docker stop) closes the app as Ctrl-C does, so its
+        # exit handlers run and its training job stops with a checkpoint (studio.core.children).
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
     folders.keep_pruned()  # painted videos and exports stay within their age and size caps
     # A bounded queue: past max_size people are told the app is busy instead of waiting forever.
     return demo.queue(default_concurrency_limit=2, max_size=64).launch(**settings)

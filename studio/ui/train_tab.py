@@ -36,13 +36,14 @@ def tab_recipes() -> list[str]:
 @user_errors
 def start(settings: dict) -> str:
     """Start a job from the form's values, by field name; the app picks the run folder."""
-    if JOBS.running():
-        raise JobError(f"a training job is already running ({JOBS.run_dir.name}); stop it first")
     unknown = set(settings) - set(FORM)
     if unknown:
         raise JobError(f"not a training setting: {', '.join(sorted(unknown))}")
-    cfg = TrainConfig(out=str(JOBS.new_run_dir()), **settings).validate()
-    run = JOBS.start(cfg)
+    with JOBS.reserved():  # a Stop pressed meanwhile waits for this job, then stops it
+        if JOBS.running():
+            raise JobError(f"a training job is already running ({JOBS.run_dir.name}); stop it first")
+        cfg = TrainConfig(out=str(JOBS.new_run_dir()), **settings).validate()
+        run = JOBS.start(cfg)
     return f"Started **{run.name}**."
 
 
@@ -61,7 +62,7 @@ def resume():
 
 
 def stop():
-    return "Stopped; the checkpoint is saved." if JOBS.stop() else "No job is running."
+    return JOBS.stop().message()
 
 
 def _curves(metrics):

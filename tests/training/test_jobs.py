@@ -9,7 +9,7 @@ import pytest
 
 from studio.core.files import read_config
 from studio.digits.checkpoints import load_generator
-from studio.training.jobs import JobError, JobRunner, read_metrics
+from studio.training.jobs import JobError, JobRunner, Stopped, read_metrics, saved_step
 from studio.training.config import TrainConfig
 
 pytestmark = pytest.mark.app  # every job is a child process
@@ -38,13 +38,15 @@ def test_run_stop_resume(tmp_path, mnist_available):
     wait_for(lambda: (run / "state.safetensors").exists() and read_config(run / "state.safetensors")["step"] >= 80,
              what="two checkpoints")
     t0 = time.time()
-    assert jobs.stop()
+    stopped = jobs.stop()
     stop_s = time.time() - t0
     assert stop_s < 2.0, f"stop took {stop_s:.2f} s"
     st = jobs.status()
     assert st["state"] == "stopped"
     stopped_at = read_config(run / "state.safetensors")["step"]
     assert stopped_at >= 80
+    assert stopped.clean and stopped.step == stopped_at
+    assert stopped.message() == f"Stopped at step {stopped_at}; the checkpoint is saved."
     train = [m for m in read_metrics(run) if m["kind"] == "train"]
     assert train and all(k in train[-1] for k in ("loss_g", "loss_d", "d_real", "d_fake", "images_per_s"))
     assert list((run / "samples").glob("step_*.png"))
@@ -94,3 +96,56 @@ def test_job_json_records_settings(tmp_path):
     jobs.start(cfg, threads=1)
     wait_for(lambda: not jobs.running(), timeout=120, what="the job to end")
     assert json.loads((tmp_path / "j" / "job.json").read_text())["batch_size"] == 32
+
+
+def test_stop_right_after_start_says_only_what_is_true(tmp_path, mnist_available):
+    """Stop within moments of Train: whatever the trainer managed, the message matches the folder."""
+    jobs = JobRunner(tmp_path)
+    run = tmp_path / "early"
+    jobs.start(small(run), threads=1)
+    stopped = jobs.stop()
+    assert stopped.was_running and not jobs.running()
+    on_disk = read_config(run / "state.safetensors")["step"] if (run / "state.safetensors").exists() else None
+    assert stopped.step == on_disk
+    if on_disk is None:
+        assert stopped.message() == "Stopped before its first checkpoint: nothing was saved."
+    else:
+        assert "saved" in stopped.message() and str(on_disk) in stopped.message()
+
+
+def test_stop_during_a_start_waits_for_the_job_and_stops_it(tmp_path):
+    import threading
+
+    jobs = JobRunner(tmp_path)
+    results = {}
+
+    def slow_start():
+        with jobs.reserved():  # as the Train tab does while it builds the settings
+            time.sleep(0.5)
+            jobs.start(small(tmp_path / "s", data_root=str(tmp_path / "none")), threads=1)
+
+    starter = threading.Thread(target=slow_start)
+    starter.start()
+    time.sleep(0.1)
+    results["stop"] = jobs.stop()
+    starter.join()
+    assert results["stop"].was_running and not jobs.running()
+
+
+def test_stop_messages():
+    assert Stopped(False).message() == "No job is running."
+    assert Stopped(True, clean=False, step=None).message() == "Stopped before its first checkpoint: nothing was saved."
+    assert Stopped(True, clean=True, step=40).message() == "Stopped at step 40; the checkpoint is saved."
+    assert Stopped(True, clean=False, step=40).message() == "Stopped by force; the last checkpoint (step 40) is kept."
+
+
+def test_saved_step_reads_the_state_or_none(tmp_path):
+    from studio.core.files import save_tensors
+
+    assert saved_step(tmp_path) is None
+    import torch
+
+    save_tensors(tmp_path / "state.safetensors", {"x": torch.zeros(1)}, {"step": 7})
+    assert saved_step(tmp_path) == 7
+    (tmp_path / "state.json").write_text("{not json")
+    assert saved_step(tmp_path) is None

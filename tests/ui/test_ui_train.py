@@ -47,3 +47,55 @@ def test_bad_new_settings_get_a_message_not_a_job():
         with pytest.raises(gr.Error, match=match):
             train_tab.start({**base, **bad})
     assert not JOBS.running()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_sigterm_to_the_app_stops_its_job_with_a_checkpoint(browser, tmp_path, mnist_available):
+    """A Space restarting sends SIGTERM: the app closes, and its training job saves and ends with it."""
+    import os
+    import signal
+    import time
+
+    from studio.core.files import read_config
+    from studio.training.jobs import read_metrics
+    from studio.ui.testing import serve_app
+
+    runs = tmp_path / "runs"
+    with serve_app({"STUDIO_RUNS_DIR": str(runs)}) as (url, _, app_pid):
+        page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+        page.goto(url)
+        page.get_by_role("tab", name="Train").click()
+        page.locator("#train-steps input").fill("100000")
+        page.locator("#train-start").click()
+        page.wait_for_function("() => document.querySelector('#train-status').innerText.includes('images/s')",
+                               timeout=120000)
+        page.context.close()
+        [run] = list(runs.iterdir())
+        assert _trainers_of(run)
+        os.kill(app_pid, signal.SIGTERM)
+        deadline = time.time() + 30
+        while _trainers_of(run) and time.time() < deadline:
+            time.sleep(0.2)
+        assert not _trainers_of(run), "the training job outlived the app"
+    last_logged = max(m["step"] for m in read_metrics(run) if m["kind"] == "train")
+    # The final save on the way out, not only a periodic checkpoint (every 100 steps) before it.
+    assert read_config(run / "state.safetensors")["step"] >= last_logged > 0
+
+
+def _trainers_of(run) -> list[str]:
+    """Processes whose command line trains into this run folder."""
+    import os
+
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+            with open(f"/proc/{pid}/stat") as f:
+                zombie = f.read().split(") ", 1)[1].startswith("Z")
+        except OSError:
+            continue
+        if " train " in cmd and str(run) in cmd and not zombie:
+            found.append(pid)
+    return found
