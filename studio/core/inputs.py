@@ -28,11 +28,17 @@ def to_number(name: str, value, error: type[InputError] = InputError) -> int | f
     return value
 
 
+def short_repr(value) -> str:
+    """A value as a message quotes it: 10**400 is not 401 digits long there."""
+    text = repr(value)
+    return text if len(text) <= 24 else text[:20] + "…"
+
+
 def check_number(name: str, value, lo: float, hi: float, integer: bool = False) -> float | int:
     """Validate one numeric input from a slider, a text box or the API."""
-    value = to_number(name, value)
+    raw, value = value, to_number(name, value)
     if not math.isfinite(value):
-        raise InputError(f"{name} must be a finite number, got {value}")
+        raise InputError(f"{name} must be a finite number between {lo:g} and {hi:g}, got {short_repr(raw)}")
     if not lo <= value <= hi:
         raise InputError(f"{name} must be between {lo:g} and {hi:g}, got {value:g}")
     if integer:

@@ -15,7 +15,7 @@ import dataclasses
 import math
 from dataclasses import dataclass, field, fields
 
-from studio.core.inputs import InputError, to_number
+from studio.core.inputs import InputError, short_repr, to_number
 
 
 class SettingError(InputError):
@@ -96,7 +96,7 @@ def check_value(name: str, s: Spec, value):
 def _check_number(label: str, s: Spec, value):
     number = to_number(label, value, SettingError)
     if not _in_range(s, number):
-        raise SettingError(f"{label} must be {_allowed(s)}, got {_short(value)}")
+        raise SettingError(f"{label} must be {_allowed(s)}, got {short_repr(value)}")
     value = number
     return int(value) if s.kind is int else float(value)
 
@@ -127,11 +127,6 @@ def _allowed(s: Spec) -> str:
         else:
             words.append(f"to {s.hi:,.10g}")
     return " ".join(words) or "a finite number"
-
-
-def _short(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 24 else text[:20] + "…"
 
 
 class Settings:

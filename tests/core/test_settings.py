@@ -60,3 +60,12 @@ def test_specs_read_kinds_from_annotations():
     s = specs(Toy)
     assert (s["size"].kind, s["rate"].kind, s["extra"].kind, s["on"].kind) == (int, float, float, bool)
     assert s["extra"].optional and not s["size"].optional
+
+
+def test_numbers_too_large_for_a_float_get_the_range_message():
+    from studio.core.inputs import InputError, check_number
+
+    for value in (10**400, -10**400, "1e400", float("inf")):
+        with pytest.raises(InputError, match=r"seed must be a finite number between 0 and 100, got"):
+            check_number("seed", value, 0, 100, integer=True)
+    assert check_number("seed", "42", 0, 100, integer=True) == 42
