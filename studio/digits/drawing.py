@@ -14,6 +14,7 @@ from PIL import Image
 from studio.core.imageio import ImageInputError, open_image
 
 FIELD, BOX = 28, 20  # MNIST: a 20 x 20 box inside a 28 x 28 image
+MAX_DRAWING_PIXELS = 4096 * 4096  # a phone photo of handwriting fits; a 7000 x 7000 upload does not
 WORK_SIDE = 512  # larger pictures are shrunk first (area-averaged, so thin strokes keep their ink)
 INK_LEVEL = 0.25  # a pixel is ink when it is this far from the background towards the strongest ink
 MIN_CONTRAST = 0.15  # ink must differ from the background by this much (of full scale) to count
@@ -27,7 +28,9 @@ class DrawingError(ImageInputError):
 
 def ink_map(source) -> np.ndarray:
     """Any picture -> float ink in [0, 1] (1 = full ink), at most WORK_SIDE px on the long side."""
-    img = open_image(source, "drawing", keep_alpha=True)  # refuses what cannot be read, with a message
+    # Refuses what cannot be read, with a message. A digit needs far fewer pixels than a photo, so a
+    # huge upload is refused from its header before it can fill the web process's memory.
+    img = open_image(source, "drawing", keep_alpha=True, max_pixels=MAX_DRAWING_PIXELS)
     img.thumbnail((WORK_SIDE, WORK_SIDE), Image.BOX)
     if img.mode == "RGBA":
         alpha = np.asarray(img.convert("RGBA"), dtype=np.float32)[..., 3] / 255.0

@@ -27,6 +27,11 @@ from studio.style.tensors import MAX_OUTPUT, preserve_colors, to_image, to_tenso
 
 MAX_SECONDS = float(os.environ.get("STUDIO_VIDEO_MAX_SECONDS", 60))
 MAX_FPS = 120
+# Checked from the header, before a frame is decoded: each decoded frame costs w*h*3 bytes and
+# more in the engine. 4K UHD passes; an 8000 x 8000 frame (a 189 KB file can hold one) does not.
+MAX_FRAME_PIXELS = 3840 * 2160
+# The painting work of a whole video, frames x output pixels: 60 s at 30 fps in 1080p.
+MAX_VIDEO_PIXELS = 60 * 30 * 1920 * 1080
 
 
 class VideoError(ImageInputError):
@@ -56,6 +61,10 @@ def probe(path, max_seconds: float = MAX_SECONDS) -> VideoInfo:
         fps = stream.average_rate or stream.guessed_rate or Fraction(25)
         if not 0 < fps <= MAX_FPS:
             raise VideoError(f"the video's frame rate ({float(fps):.3g} fps) is not one this app can write")
+        w, h = stream.codec_context.width, stream.codec_context.height
+        if w * h > MAX_FRAME_PIXELS:
+            raise VideoError(f"the video's frames are {w}x{h}; the limit is {MAX_FRAME_PIXELS:,} pixels a frame "
+                             "(3840x2160): scale it down first")
         seconds = float(container.duration / av.time_base) if container.duration else None
         frames = stream.frames or 0
         if seconds is not None and seconds > max_seconds + 0.5:
@@ -121,6 +130,9 @@ class VideoStylizer:
         info = info or probe(src, max_seconds)
         code = self.stylizer.mixed_code(paintings)  # each painting encoded once for the whole video
         size = output_size(info, max_size)
+        if info.frames * size[0] * size[1] > MAX_VIDEO_PIXELS:
+            raise VideoError(f"{info.frames} frames at {size[0]}x{size[1]} is more painting than one job may take "
+                             f"(a minute of 1080p at 30 fps): pick a smaller output size or a shorter clip")
         steadier = Steadier() if steady else None
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -90,3 +90,27 @@ def test_safe_name():
     assert safe_name("../../etc/passwd") == "passwd"
     assert safe_name("a b/c?d.png") == "c_d_png"
     assert safe_name("///") == "image"
+
+
+def test_sixteen_bit_conversion_matches_full_precision_band_by_band(monkeypatch):
+    import studio.core.imageio as imageio
+
+    monkeypatch.setattr(imageio, "CHUNK_ROWS", 7)  # several bands, one of them short
+    a = (np.arange(40 * 33, dtype=np.uint32) * 997 % 65536).astype(np.uint16).reshape(40, 33)
+    out = np.asarray(open_image(encode(Image.fromarray(a), "PNG")))[..., 0]
+    assert np.array_equal(out, np.round(a.astype(np.float64) / 65535 * 255).astype(np.uint8))
+
+
+@pytest.fixture(scope="module")
+def huge_sixteen_bit_png():
+    """The finding's picture: a 16-bit 7000 x 7000 PNG, small on disk (one flat value)."""
+    return encode(Image.fromarray(np.full((7000, 7000), 1000, np.uint16)), "PNG")
+
+
+def test_a_huge_picture_is_refused_as_a_drawing_from_its_header(huge_sixteen_bit_png, monkeypatch):
+    from studio.digits.drawing import read_drawing
+
+    # Refused before any decoding: making the decoder fail proves it never ran.
+    monkeypatch.setattr(Image.Image, "load", lambda self: (_ for _ in ()).throw(AssertionError("decoded")))
+    with pytest.raises(ImageInputError, match="7000x7000 = 49,000,000 pixels, over the limit of 16,777,216"):
+        read_drawing(huge_sixteen_bit_png)

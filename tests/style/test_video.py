@@ -104,3 +104,34 @@ def test_cli_video_and_bad_input(clip, paintings, tmp_path):
     r = subprocess.run([sys.executable, "-m", "studio", "video", str(bad), str(paintings[0]), "-o",
                         str(tmp_path / "b.mp4")], capture_output=True, text=True, cwd=ROOT, timeout=120, env=env)
     assert r.returncode == 2 and "not a video this app can read" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_frames_over_4k_are_refused_from_the_header(tmp_path):
+    """The finding: a one-frame 8000 x 8000 video (a few KB) grew the video process past 7 GB."""
+    import av
+
+    path = tmp_path / "huge.mp4"
+    with av.open(str(path), "w") as out:
+        s = out.add_stream("libx264", rate=1)
+        s.width = s.height = 8000
+        s.pix_fmt = "yuv420p"
+        for packet in [*s.encode(av.VideoFrame.from_ndarray(np.zeros((8000, 8000, 3), np.uint8))), *s.encode()]:
+            out.mux(packet)
+    assert path.stat().st_size < 200_000
+    with pytest.raises(VideoError, match="frames are 8000x8000; the limit is 8,294,400 pixels a frame"):
+        probe(path)
+
+
+def test_a_job_over_the_painting_budget_is_refused_before_it_starts(clip, tmp_path, monkeypatch, paintings):
+    import studio.style.video as video
+
+    src = clip
+    monkeypatch.setattr(video, "MAX_VIDEO_PIXELS", 1000)
+
+    class NoEngine:
+        def mixed_code(self, paintings):
+            return None
+
+    with pytest.raises(VideoError, match="more painting than one job may take"):
+        VideoStylizer(NoEngine())(src, [paintings[0]], tmp_path / "out.mp4")
+    assert not (tmp_path / "out.mp4").exists()
