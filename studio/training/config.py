@@ -80,6 +80,8 @@ class TrainConfig(Settings):
     checkpoint_every: int = setting(500, "steps between checkpoints", label="checkpoint every", lo=1, hi=10_000_000,
                                     form="more")
     eval_every: int = setting(0, "steps between evaluations (0: never)", label="evaluate every", lo=0)
+    minutes: float = setting(0.0, "stop with a checkpoint after this many minutes of this session (0: no limit)",
+                             label="time limit (minutes)", lo=0, hi=10_000_000, form="more")
     eval_per_class: int = setting(100, "samples per class in each evaluation", label="evaluation samples per class",
                                   lo=10, hi=1000, form="more")
     resume: bool = setting(False, "continue from the run folder's last checkpoint", form=None)
@@ -97,6 +99,14 @@ class TrainConfig(Settings):
             if not torch.cuda.is_available():
                 raise ConfigError("device cuda was asked for but no CUDA GPU is available")
         return self
+
+    def memory_estimate_mb(self) -> float:
+        """Peak memory of a training process with these settings, from measurements on this CPU
+        (2026-12-01, torch 2.14.1): about 700 MB for torch and the networks, 190 MB for MNIST as
+        float32, and 0.9 MB per image of the batch at 64 channels, growing with the width (batch
+        256 at 128 channels measured 1.8x the 64-channel figure, 1024 at 32 channels 0.73x)."""
+        width = max(self.g_channels, self.d_channels) / 64
+        return 700 + 190 + 0.9 * self.batch_size * width
 
     @property
     def total_steps(self) -> int:

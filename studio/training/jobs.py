@@ -19,6 +19,7 @@ from studio.core import paths
 from studio.core.children import Command, studio
 from studio.core.errors import UserError
 from studio.core.files import read_config
+from studio.core.limits import JobLimits, job_limits
 from studio.core.runfiles import RunFolder
 from studio.core.errors import UserError
 from studio.training.config import TrainConfig
@@ -74,6 +75,23 @@ def saved_step(run_dir: Path) -> int | None:
         return None
 
 
+def check_limits(cfg: TrainConfig, limits: JobLimits | None = None) -> TrainConfig:
+    """Refuse a job before it starts when it would pass this deployment's bounds; a time limit
+    is applied (the trainer stops itself, with a checkpoint) rather than refused."""
+    limits = limits or job_limits()
+    need = cfg.memory_estimate_mb()
+    if need > limits.memory_mb:
+        raise JobError(f"this job needs about {need:,.0f} MB of memory (batch size {cfg.batch_size}); the limit here "
+                       f"is {limits.memory_mb:,.0f} MB: lower the batch size or the channels")
+    images = cfg.total_steps * cfg.batch_size
+    if images > limits.max_images:
+        raise JobError(f"steps x batch size is {images:,}; the limit here is {limits.max_images:,.0f}: "
+                       "train fewer steps (resume later to go on)")
+    if limits.max_minutes and not 0 < cfg.minutes <= limits.max_minutes:
+        cfg.minutes = limits.max_minutes
+    return cfg
+
+
 class JobRunner:
     def __init__(self, runs_root: Path | None = None):
         self.runs_root = Path(runs_root or paths.runs_dir())
@@ -102,7 +120,7 @@ class JobRunner:
 
     def start(self, cfg: TrainConfig, threads: int | None = None) -> Path:
         with self._lock:
-            cfg.validate()
+            check_limits(cfg.validate())
             if self.running():
                 raise JobError(f"a training job is already running ({self.run_dir.name}); stop it first")
             run_dir = Path(cfg.out)

@@ -236,9 +236,13 @@ class Trainer:
         if progress is not None:
             progress.reset(total=total)
             progress.update(self.step)
+        session_start = time.time()
         while self.step < total:
             if should_stop():
                 status = "stopped"
+                break
+            if cfg.minutes and time.time() - session_start > cfg.minutes * 60:
+                status = "stopped"  # the time limit: a clean stop, with its checkpoint
                 break
             t0 = time.time()
             rec = self.train_step(batches)

@@ -149,3 +149,28 @@ def test_saved_step_reads_the_state_or_none(tmp_path):
     assert saved_step(tmp_path) == 7
     (tmp_path / "state.json").write_text("{not json")
     assert saved_step(tmp_path) is None
+
+
+def test_jobs_past_the_public_bounds_are_refused_before_they_start(tmp_path, monkeypatch):
+    """The finding: a batch-8192 job reached 5 GB in 40 s without finishing a step."""
+    from studio.core.limits import job_limits
+    from studio.training.jobs import check_limits
+
+    monkeypatch.setenv("STUDIO_PUBLIC", "1")
+    jobs = JobRunner(tmp_path)
+    with pytest.raises(JobError, match=r"needs about 8,\d{3} MB of memory \(batch size 8192\); the limit here is 1,500"):
+        jobs.start(TrainConfig(out=str(tmp_path / "big"), batch_size=8192))
+    with pytest.raises(JobError, match="steps x batch size is 640,000,000"):
+        jobs.start(TrainConfig(out=str(tmp_path / "long"), steps=10_000_000, batch_size=64))
+    assert not jobs.running() and not (tmp_path / "big").exists()
+    cfg = check_limits(TrainConfig(out=str(tmp_path / "ok")))
+    assert cfg.minutes == job_limits().max_minutes == 30  # a time limit is applied, not refused
+    monkeypatch.setenv("STUDIO_PUBLIC", "0")
+    assert check_limits(TrainConfig(out="x", steps=10_000_000)).minutes == 0
+
+
+def test_the_memory_estimate_grows_with_the_batch_and_the_width():
+    small_job, default, wide = (TrainConfig(batch_size=16, g_channels=32, d_channels=32), TrainConfig(),
+                                TrainConfig(g_channels=128))
+    assert small_job.memory_estimate_mb() < default.memory_estimate_mb() < wide.memory_estimate_mb()
+    assert TrainConfig(batch_size=8192).memory_estimate_mb() > 5000  # what the finding measured, at least

@@ -7,6 +7,7 @@ import sys
 import pytest
 import torch
 
+from studio.core.files import read_config
 from studio.training.config import LOSSES, ConfigError, TrainConfig
 from studio.training.state import flatten_optimizer, unflatten_optimizer
 from studio.training.trainer import Trainer
@@ -173,3 +174,15 @@ def test_critic_and_generator_steps_each_move_only_their_network(tiny_config):
     assert set(t.generator_step(real, labels)) == {"loss_g"}
     assert all(torch.equal(a, b) for a, b in zip(d_after, t.D.parameters()))
     assert any(not torch.equal(a, b) for a, b in zip(g_before, t.G.parameters()))
+
+
+def test_the_time_limit_stops_the_run_with_a_checkpoint(tiny_config, tmp_path, mnist_available):
+    import time
+
+    t = Trainer(tiny_config(steps=10_000_000, minutes=0.02, checkpoint_every=10_000_000, sample_every=10_000_000,
+                            log_every=10_000_000))
+    t0 = time.time()
+    result = t.run()
+    assert result["status"] == "stopped" and 0 < result["step"] < 10_000_000
+    assert time.time() - t0 < 30
+    assert read_config(tmp_path / "state.safetensors")["step"] == result["step"]

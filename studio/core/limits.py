@@ -1,0 +1,48 @@
+"""What one visitor's work may cost: looser on your own machine, bounded on a public deployment.
+
+A deployment is public on a Hugging Face Space (SPACE_ID is set there) or with STUDIO_PUBLIC=1;
+STUDIO_PUBLIC=0 marks a Space as private to its owner. Each bound can be set by its variable.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+def public() -> bool:
+    flag = os.environ.get("STUDIO_PUBLIC")
+    if flag in ("0", "1"):
+        return flag == "1"
+    return bool(os.environ.get("SPACE_ID"))
+
+
+def physical_memory_mb() -> float:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20
+    except (ValueError, OSError, AttributeError):
+        return float("inf")  # not POSIX: no bound from here
+
+
+@dataclass(frozen=True)
+class JobLimits:
+    memory_mb: float  # a job's estimated peak memory
+    max_images: float  # steps x batch size
+    max_minutes: float  # of training per job (0: none)
+
+
+def _env(name: str, default: float) -> float:
+    try:
+        return float(os.environ[name])
+    except (KeyError, ValueError):
+        return default
+
+
+def job_limits() -> JobLimits:
+    """Public: 1.5 GB, 1.28 M images (20,000 steps of 64) and 30 minutes a job; else 80 % of the
+    machine's memory and no bound on length."""
+    if public():
+        return JobLimits(_env("STUDIO_JOB_MEMORY_MB", 1500), _env("STUDIO_JOB_MAX_IMAGES", 64 * 20000),
+                         _env("STUDIO_JOB_MAX_MINUTES", 30))
+    return JobLimits(_env("STUDIO_JOB_MEMORY_MB", 0.8 * physical_memory_mb()),
+                     _env("STUDIO_JOB_MAX_IMAGES", float("inf")), _env("STUDIO_JOB_MAX_MINUTES", 0))
