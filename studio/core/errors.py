@@ -12,6 +12,7 @@ Exceptions that are not UserErrors on purpose are listed in INTERNAL with the re
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import contextmanager
 
 log = logging.getLogger("studio")
@@ -24,6 +25,16 @@ INTERNAL: dict[str, str] = {}
 
 class UserError(Exception):
     """A failure the person can mend: the message says what was wrong and, where it helps, what to do."""
+
+
+# An absolute path (not the "//" of a URL): its folders go, its last part stays.
+_PATH = re.compile(r"(?<![:/\w.])(?:/[\w.\-]+)+/([\w.\-]+)")
+_ERRNO = re.compile(r"\[Errno -?\d+\]\s*")
+
+
+def public_text(text: str) -> str:
+    """A message as a visitor may read it: no server folders, no errno numbers."""
+    return _ERRNO.sub("", _PATH.sub(r"\1", text))
 
 
 def internal_message(exc: BaseException) -> str:

@@ -81,7 +81,7 @@ def probe(path, max_seconds: float = MAX_SECONDS) -> VideoInfo:
         return VideoInfo(stream.codec_context.width, stream.codec_context.height, fps, frames, seconds,
                          bool(container.streams.audio))
     except av.FFmpegError as e:
-        raise VideoError(f"the video is damaged or truncated and cannot be decoded ({e})") from None
+        raise VideoError(f"the video is damaged or truncated and cannot be decoded ({_why(e)})") from None
     finally:
         container.close()
 
@@ -92,9 +92,14 @@ def _open(path):
     try:
         return av.open(str(path))
     except FileNotFoundError:
-        raise VideoError(f"no such file: {path}") from None
+        raise VideoError(f"no such file: {Path(path).name}") from None
     except (av.FFmpegError, UnicodeDecodeError, ValueError) as e:
-        raise VideoError(f"the file is not a video this app can read (MP4, WebM, MOV, GIF): {e}") from None
+        raise VideoError(f"the file is not a video this app can read (MP4, WebM, MOV, GIF): {_why(e)}") from None
+
+
+def _why(e: Exception) -> str:
+    """FFmpeg's reason in words, without its error number or the file's path."""
+    return getattr(e, "strerror", None) or str(e)
 
 
 def _frames(container, stream):
@@ -176,7 +181,7 @@ class VideoStylizer:
             dst.close()
             tmp.unlink(missing_ok=True)  # never leave half a video behind
             if isinstance(e, av.FFmpegError):
-                raise VideoError(f"the video could not be decoded to the end ({e})") from None
+                raise VideoError(f"the video could not be decoded to the end ({_why(e)})") from None
             raise
         src_c.close()
         dst.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 import gradio as gr
 from PIL import Image
 
-from studio.core.errors import UserError, internal_message
+from studio.core.errors import UserError, internal_message, public_text
 from studio.core.images import png_bytes
 
 log = logging.getLogger("studio.ui")
@@ -43,7 +43,7 @@ def as_message(e: Exception, where: str) -> gr.Error:
     if isinstance(e, gr.Error):
         return e
     if isinstance(e, UserError):
-        return gr.Error(str(e), print_exception=False)
+        return gr.Error(public_text(str(e)), print_exception=False)
     log.error("internal error in %s", where, exc_info=e)
     return gr.Error(internal_message(e), print_exception=False)
 

@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw
 
 from studio.core import folders, paths
 from studio.core.children import Command, studio
+from studio.core.errors import public_text
 from studio.style.steady import Steadier
 from studio.style.tensors import fit
 from studio.ui.common import as_message
@@ -128,7 +129,8 @@ def paint_video(video, p1, p2, p3, strength, preserve, size, steady, progress=gr
             yield gr.skip(), text
         if job.wait() != 0:
             errors = job.errors()
-            raise gr.Error(errors[-1] if errors else "the video could not be painted", print_exception=False)
+            raise gr.Error(public_text(errors[-1]) if errors else "the video could not be painted",
+                           print_exception=False)
         yield str(out), f"Painted in {time.monotonic() - start:.0f} s."
     finally:
         if job.running():  # cancelled, or the page went away

@@ -8,14 +8,26 @@ the running job.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
-from studio.core.errors import UserError
+from studio.core.errors import UserError, public_text
+from studio.core import runfiles
 from studio.digits import DigitStudio
 from studio.training.jobs import JobRunner
 
 
 class EngineUnavailable(UserError, LookupError):
     """No generator is loaded, or the style engine could not start; the message says why."""
+
+
+def display_name(spec) -> str:
+    """How a generator is named to visitors: "shipped", a Hub id, or a run's folder name, never a
+    server path."""
+    text = str(spec or "shipped")
+    if text.startswith("hf://") or "/" not in text:
+        return text
+    path = Path(text)
+    return path.parent.name if path.name == runfiles.GENERATOR else path.name
 
 
 class GeneratorSlot:
@@ -33,9 +45,9 @@ class GeneratorSlot:
         except (UserError, OSError) as e:
             with self._lock:
                 self.error = str(e)
-            return f"Could not load generator {spec}: {e}"
+            return public_text(f"Could not load generator {display_name(spec)}: {e}")
         with self._lock:
-            self.studio, self.source, self.error = studio, str(spec or "shipped"), None
+            self.studio, self.source, self.error = studio, display_name(spec), None
         return f"Loaded generator {self.source}"
 
     def note_error(self, message: str) -> None:
@@ -70,7 +82,7 @@ class GeneratorSlot:
                 f"FID {m.get('fid', 0):.2f} (floor {m.get('fid_floor', 0):.2f}) · "
                 f"precision {m.get('precision', 0):.2f} · recall {m.get('recall', 0):.2f}")
         if self.error:
-            bits.append(f"⚠️ last load failed: {self.error}")
+            bits.append(f"⚠️ last load failed: {public_text(self.error)}")
         return "  \n".join(bits)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
+from studio.core.errors import public_text
 from studio.core.files import config_path
 from studio.core.runfiles import RunFolder
 from studio.core.settings import specs
@@ -94,7 +95,7 @@ def refresh():
     if st.get("eta_s") is not None:
         text += f" · about {_fmt_s(st['eta_s'])} left"
     if st.get("error"):
-        text += f"\n\n⚠️ {st['error']}"
+        text += f"\n\n⚠️ {public_text(st['error'])}"
     grids = samples(Path(st["run_dir"]))
     latest = str(grids[-1]) if grids else None
     browse = gr.update(maximum=max(len(grids), 2), value=max(len(grids), 1), visible=len(grids) > 1)

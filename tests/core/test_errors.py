@@ -95,3 +95,28 @@ def test_generator_handlers_are_wrapped_too(caplog):
     with caplog.at_level(logging.ERROR, logger="studio.ui"), pytest.raises(gr.Error, match="internal error"):
         list(stream())
     assert "ZeroDivisionError" in caplog.text
+
+
+def test_messages_for_visitors_lose_server_folders_and_errno_numbers():
+    from studio.core.errors import public_text
+
+    text = ("could not read /tmp/gradio/9f1c/clip.mp4: [Errno 1094995529] Invalid data; "
+            "see https://huggingface.co/bob/x, runs/a")
+    assert public_text(text) == "could not read clip.mp4: Invalid data; see https://huggingface.co/bob/x, runs/a"
+
+
+def test_the_ui_shows_user_errors_without_server_paths():
+    from studio.core.files import CheckpointError
+    from studio.ui.common import as_message
+
+    e = as_message(CheckpointError("/srv/app/runs/run-1/generator.safetensors is not a readable safetensors file"),
+                   "test")
+    assert e.message == "generator.safetensors is not a readable safetensors file"
+
+
+def test_generators_are_named_without_server_paths():
+    from studio.ui.state import display_name
+
+    assert display_name("/srv/app/runs/run-20261201-101500/generator.safetensors") == "run-20261201-101500"
+    assert display_name("/srv/app/my.safetensors") == "my.safetensors"
+    assert (display_name(None), display_name("hf://bob/digits")) == ("shipped", "hf://bob/digits")

@@ -135,3 +135,14 @@ def test_a_job_over_the_painting_budget_is_refused_before_it_starts(clip, tmp_pa
     with pytest.raises(VideoError, match="more painting than one job may take"):
         VideoStylizer(NoEngine())(src, [paintings[0]], tmp_path / "out.mp4")
     assert not (tmp_path / "out.mp4").exists()
+
+
+def test_messages_about_bad_videos_hold_no_server_path_or_errno(tmp_path):
+    bad = tmp_path / "upload.mp4"
+    bad.write_bytes(b"not a video" * 100)
+    with pytest.raises(VideoError) as raised:
+        probe(bad)
+    assert "Errno" not in str(raised.value) and str(tmp_path) not in str(raised.value)
+    assert "Invalid data found when processing input" in str(raised.value)
+    with pytest.raises(VideoError, match="^no such file: gone.mp4$"):
+        probe(tmp_path / "gone.mp4")
