@@ -97,7 +97,8 @@ def find_twin(picture):
     """A drawing or an uploaded picture -> its twin becomes the current digit (seed mode ends)."""
     if picture is None:
         raise DrawingError("no picture: upload a picture of one digit")
-    twin = GENERATOR.inverter()(_sketch_picture(picture))
+    picture = _sketch_picture(picture)  # the input first: an empty canvas needs no generator to say so
+    twin = GENERATOR.inverter()(picture)
     label = (f"**Looks like a {twin.digit}** ({twin.confidence:.0%} sure) · pixel error {twin.error:.4f} · "
              f"found in {twin.seconds:.2f} s. Every control now works on your handwriting.")
     return (img_html(twin.drawing, TWIN_DISPLAY, "your drawing as read"),
@@ -108,8 +109,8 @@ def find_twin(picture):
 def find_twin_of_sketch(value):
     """The canvas path: what cannot be read (an empty canvas after Clear) is said beside the
     canvas rather than as a pop-up, since it often follows a deliberate clear."""
-    try:
-        return find_twin(_sketch_picture(value))
+    try:  # read inside find_twin's error boundary: an empty canvas is a message, not a traceback
+        return find_twin(value if value is not None else {"composite": None})
     except gr.Error as e:
         return (gr.skip(), gr.skip(), f"⚠️ {e.message}", *[gr.skip()] * (4 + NUM_SLIDERS))
 

@@ -78,3 +78,12 @@ def test_unreadable_files_get_the_upload_readers_message(tmp_path):
     Image.new("1", (12000, 12000)).save(huge)
     with pytest.raises(ImageInputError, match="over the limit"):
         read_drawing(str(huge))
+
+
+def test_a_cleared_canvas_is_said_beside_it_not_raised():
+    """The finding: clearing the sketch canvas raised DrawingError outside the error wrapper."""
+    from studio.ui import digits_tab
+
+    for cleared in (None, {"composite": None, "layers": [], "background": None}):
+        out = digits_tab.find_twin_of_sketch(cleared)
+        assert out[2].startswith("⚠️ the drawing is empty")
