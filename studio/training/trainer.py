@@ -29,6 +29,7 @@ from studio.digits.networks import Discriminator, Generator, GeneratorConfig, NU
 from studio.training.config import TrainConfig
 from studio.training.losses import (d_loss_fn, g_loss_fn, gradient_penalty, interpolates, mode_seeking,
                                     r_penalties, translate)
+from studio.training.meter import Meter
 from studio.training.state import load_state, save_state
 
 
@@ -230,7 +231,7 @@ class Trainer:
         images, labels = load_mnist(cfg.data_root, train=True)
         batches = self._batches(to_model_range(images).to(self.device), labels.to(self.device))
         evaluator = self._evaluator() if cfg.eval_every and self.rank == 0 else None
-        meter = _Meter(cfg.batch_size * self.world_size)
+        meter = Meter(cfg.batch_size * self.world_size)
         status = "finished"
         self.G.train()
         if progress is not None:
@@ -270,7 +271,7 @@ class Trainer:
 
         return Evaluator(data_root=self.cfg.data_root)
 
-    def _after_step_io(self, meter: "_Meter", evaluator, on_record) -> None:
+    def _after_step_io(self, meter: Meter, evaluator, on_record) -> None:
         """What rank 0 writes after a step: metrics, sample grids, evaluations, checkpoints."""
         cfg, total, last = self.cfg, self.cfg.total_steps, self.step == self.cfg.total_steps
         if self.step % cfg.log_every == 0 or last:
@@ -292,22 +293,3 @@ class Trainer:
         return {"kind": "eval", "step": self.step, "time": round(self.elapsed, 2),
                 **{k: round(v, 5) for k, v in scores.items() if isinstance(v, float)}}
 
-
-class _Meter:
-    """Means of the step records and the image rate since the last flush."""
-
-    def __init__(self, images_per_step: int):
-        self.images_per_step = images_per_step
-        self.since, self.steps, self.sums = time.time(), 0, {}
-
-    def add(self, rec: dict) -> None:
-        self.steps += 1
-        for k, v in rec.items():
-            self.sums[k] = self.sums.get(k, 0.0) + v
-
-    def flush(self) -> dict:
-        now = time.time()
-        out = {"images_per_s": round(self.steps * self.images_per_step / max(now - self.since, 1e-9), 1),
-               **{k: round(v / max(self.steps, 1), 5) for k, v in self.sums.items()}}
-        self.since, self.steps, self.sums = now, 0, {}
-        return out
