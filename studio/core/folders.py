@@ -6,6 +6,7 @@ prune() removes the oldest entries (files or whole folders) until both hold.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import threading
@@ -14,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.core import paths
+from studio.core import limits, paths, runfiles
 
 
 def _size(path: Path) -> int:
@@ -36,6 +37,7 @@ class Bounded:
     max_age_s: float
     max_bytes: int
     keep: tuple[str, ...] = ()  # entry names never removed (a job still writing there)
+    min_age_s: float = 0  # younger entries are never removed: they may be in use right now
 
     def prune(self, now: float | None = None) -> list[Path]:
         """Remove entries older than max_age_s, then the oldest until the rest fit max_bytes."""
@@ -51,7 +53,7 @@ class Bounded:
         entries.sort()  # oldest first
         removed, total = [], sum(size for _, size, _ in entries)
         for mtime, size, entry in entries:
-            if entry.name in self.keep:
+            if entry.name in self.keep or now - mtime < self.min_age_s:
                 continue
             if now - mtime > self.max_age_s or total > self.max_bytes:
                 _remove(entry)
@@ -63,40 +65,83 @@ class Bounded:
         """A fresh, unguessable name in the folder, after pruning it."""
         self.folder.mkdir(parents=True, exist_ok=True)
         self.prune()
-        return self.folder / f"{prefix}{uuid.uuid4().hex[:12]}{suffix}"
+        path = self.folder / f"{prefix}{uuid.uuid4().hex[:12]}{suffix}"
+        _MADE.add(path)
+        return path
 
     def total_bytes(self) -> int:
         return _size(self.folder) if self.folder.is_dir() else 0
 
 
+_MADE: set[Path] = set()  # what this process wrote into scratch folders: removed when it exits
+
 # Gradio copies what it serves into its own cache (cleaned by Blocks(delete_cache=...)), so these
 # only need to live until the download starts; the caps keep a public Space's disk from filling.
 VIDEOS = Bounded(paths.scratch_dir() / "videos", max_age_s=6 * 3600, max_bytes=2 * 2**30)
 EXPORTS = Bounded(paths.scratch_dir() / "exports", max_age_s=3600, max_bytes=200 * 2**20)
-ALL = (VIDEOS, EXPORTS)
+GiB, HOUR = 2**30, 3600
 
 
-def prune_all() -> None:
-    """Called when the app starts and every few minutes while it runs."""
-    for folder in ALL:
+def uploads() -> Bounded:
+    """Gradio's upload cache: a day at most, and 1 GB in all on a public deployment (4 GB elsewhere)."""
+    return Bounded(paths.upload_dir(), max_age_s=24 * HOUR, max_bytes=(1 if limits.public() else 4) * GiB,
+                   min_age_s=600)
+
+
+def runs(keep=()) -> Bounded | None:
+    """Run folders on a public deployment: a day at most and 2 GB in all (STUDIO_RUNS_MAX_GB); on
+    your own machine they are yours and stay."""
+    if not limits.public():
+        return None
+    max_gb = float(os.environ.get("STUDIO_RUNS_MAX_GB", 2))
+    return Bounded(paths.runs_dir(), max_age_s=24 * HOUR, max_bytes=int(max_gb * GiB), keep=tuple(keep),
+                   min_age_s=600)
+
+
+def prune_empty_runs(keep=(), min_age_s: float = HOUR) -> list[Path]:
+    """Run folders that never saved a checkpoint (a failed or cancelled start), once an hour old."""
+    root, now, removed = paths.runs_dir(), time.time(), []
+    for run in (root.iterdir() if root.is_dir() else ()):
+        try:
+            stale = run.is_dir() and not (run / runfiles.STATE).exists() and now - run.stat().st_mtime > min_age_s
+        except FileNotFoundError:
+            continue
+        if stale and run.name not in keep:
+            _remove(run)
+            removed.append(run)
+    return removed
+
+
+def prune_all(keep_runs=()) -> None:
+    """Called when the app starts and every few minutes while it runs; keep_runs: runs in use."""
+    run_folders = runs(keep_runs)
+    for folder in (VIDEOS, EXPORTS, uploads(), *([run_folders] if run_folders else [])):
         folder.prune()
+    prune_empty_runs(keep_runs)
 
 
 _pruner: threading.Thread | None = None
 
 
-def keep_pruned(interval_s: float = 600) -> None:
-    """Prune every folder now and then every interval_s, in one daemon thread per process."""
+def keep_pruned(in_use=lambda: (), interval_s: float = 600) -> None:
+    """Prune every folder now and then every interval_s, in one daemon thread per process;
+    in_use() names the run folders a job is writing."""
     global _pruner
-    prune_all()
+    prune_all(in_use())
     if _pruner is None:
         def loop():
             while True:
                 time.sleep(interval_s)
-                prune_all()
+                prune_all(in_use())
 
         _pruner = threading.Thread(target=loop, daemon=True, name="prune-scratch")
         _pruner.start()
+
+
+@atexit.register
+def _remove_made() -> None:
+    for path in _MADE:
+        _remove(path)
 
 
 def touch(path: os.PathLike) -> None:

@@ -39,6 +39,11 @@ def scratch_dir() -> Path:
     return Path(os.environ.get("STUDIO_SCRATCH_DIR") or Path(tempfile.gettempdir()) / "gan-studio")
 
 
+def upload_dir() -> Path:
+    """Where Gradio keeps uploads and the files it serves (its own rule: GRADIO_TEMP_DIR, else temp/gradio)."""
+    return Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio")
+
+
 def runs_dir() -> Path:
     """Training runs made in the app."""
     return Path(os.environ.get("STUDIO_RUNS_DIR", ROOT / "runs"))

@@ -11,7 +11,7 @@ import gradio as gr
 from studio.core import folders, paths
 
 from studio.ui import digits_tab, style_tab, tools, train_tab
-from studio.ui.state import GENERATOR
+from studio.ui.state import GENERATOR, JOBS
 
 CSS = """
 #digit-image img { border-radius: 6px; background: #000; }
@@ -76,6 +76,7 @@ def launch(demo: gr.Blocks, **overrides):
         # SIGTERM (a Space restarting, systemd, docker stop) closes the app as Ctrl-C does, so its
         # exit handlers run and its training job stops with a checkpoint (studio.core.children).
         signal.signal(signal.SIGTERM, signal.default_int_handler)
-    folders.keep_pruned()  # painted videos and exports stay within their age and size caps
+    # Painted videos, exports, uploads (and runs, on a public deployment) within their age and size caps.
+    folders.keep_pruned(lambda: {JOBS.run_dir.name} if JOBS.running() else set())
     # A bounded queue: past max_size people are told the app is busy instead of waiting forever.
     return demo.queue(default_concurrency_limit=2, max_size=64).launch(**settings)

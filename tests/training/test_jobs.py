@@ -51,6 +51,9 @@ def test_run_stop_resume(tmp_path, mnist_available):
     assert train and all(k in train[-1] for k in ("loss_g", "loss_d", "d_real", "d_fake", "images_per_s"))
     assert list((run / "samples").glob("step_*.png"))
     load_generator(run / "generator.safetensors")
+    # Nothing half-written is left behind: the checkpoint, its records and the job's own files only.
+    assert {p.name for p in run.iterdir()} <= {"generator.safetensors", "generator.json", "state.safetensors",
+                                               "state.json", "metrics.jsonl", "samples", "job.json", "train.log"}
 
     cfg = small(run, resume=True)
     cfg.steps = stopped_at + 30
