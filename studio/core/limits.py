@@ -17,6 +17,16 @@ def public() -> bool:
     return bool(os.environ.get("SPACE_ID"))
 
 
+def owner_actions() -> bool:
+    """May this app use its own secrets (the Hub token on this machine or in the Space) for a visitor?
+    On your own machine yes; on a public deployment only when the owner sets STUDIO_OWNER=1.
+    STUDIO_OWNER=0 turns it off anywhere. A logged-in visitor's own token needs no switch."""
+    flag = os.environ.get("STUDIO_OWNER")
+    if flag in ("0", "1"):
+        return flag == "1"
+    return not public()
+
+
 def physical_memory_mb() -> float:
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20

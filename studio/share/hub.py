@@ -151,6 +151,19 @@ def push_generator(checkpoint: str | Path, repo_id: str, samples: Image.Image, p
     return f"https://huggingface.co/{repo_id}"
 
 
+def publish_token(visitor_token: str | None = None) -> str:
+    """The token a publish uses: the logged-in visitor's own, else this machine's when owner actions
+    are on (studio.core.limits.owner_actions); never the Space's for an anonymous visitor."""
+    from studio.core.limits import owner_actions
+
+    if visitor_token:
+        return visitor_token
+    if owner_actions():
+        return hub_token()
+    raise ModelSourceError("publishing needs you to sign in with Hugging Face: your own token is used and the "
+                           "repo is yours; this app's token is not lent to visitors")
+
+
 def hub_token() -> str:
     """The logged-in Hugging Face token, or a ModelSourceError saying how to get one."""
     from huggingface_hub import get_token

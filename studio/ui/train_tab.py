@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import gradio as gr
@@ -9,6 +10,7 @@ import pandas as pd
 
 from studio.core.errors import public_text
 from studio.core.files import config_path
+from studio.core.limits import owner_actions
 from studio.core.runfiles import RunFolder
 from studio.core.settings import specs
 from studio.training import recipes
@@ -141,13 +143,15 @@ def download():
 
 
 @user_errors
-def publish(repo_id, private):
+def publish(repo_id, private, oauth_token: gr.OAuthToken | None = None):
+    """Gradio passes the signed-in visitor's token (None for anyone else): the push is theirs."""
     from studio.digits.publish import publish_generator
-    from studio.share.hub import hub_request, hub_token
+    from studio.share.hub import hub_request, publish_token
 
+    token = publish_token(oauth_token.token if oauth_token else None)  # refused first, before anything is read
     run = _finished_run("no trained generator to publish yet")
     with hub_request("publishing"):
-        url = publish_generator(run.root, repo_id, bool(private), hub_token())
+        url = publish_generator(run.root, repo_id, bool(private), token)
     return f"Published to {url}"
 
 
@@ -194,6 +198,11 @@ def build(digits: dict) -> dict:
                 use_btn = gr.Button("Use in Digits", elem_id="train-use")
                 dl_btn = gr.Button("Download checkpoint")
             with gr.Accordion("Publish to the Hugging Face Hub", open=False):
+                if os.environ.get("OAUTH_CLIENT_ID"):  # a Space with hf_oauth: true; elsewhere Gradio
+                    gr.LoginButton()  # would need this machine logged in just to start
+                else:
+                    gr.Markdown("Publishing uses this machine's Hugging Face token (`hf auth login`)."
+                                if owner_actions() else "Publishing needs a sign-in, which this deployment lacks.")
                 repo_id = gr.Textbox(label="Repo id", placeholder="USER/NAME", max_length=200)
                 private = gr.Checkbox(label="Private")
                 pub_btn = gr.Button("Publish generator")

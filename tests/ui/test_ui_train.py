@@ -99,3 +99,58 @@ def _trainers_of(run) -> list[str]:
         if " train " in cmd and str(run) in cmd and not zombie:
             found.append(pid)
     return found
+
+
+def _finished_run(tmp_path, tiny_generator):
+    from studio.digits.checkpoints import save_generator
+
+    run = tmp_path / "run-done"
+    save_generator(run / "generator.safetensors", tiny_generator, {"training": {"step": 1}})
+    return run
+
+
+def test_publishing_without_signing_in_is_refused_on_a_public_deployment(monkeypatch, tmp_path, tiny_generator):
+    """The finding: an anonymous visitor's publish reached the Space's own token."""
+    import gradio as gr
+
+    import studio.share.hub
+    from studio.ui import train_tab
+    from studio.ui.state import JOBS
+
+    monkeypatch.setenv("STUDIO_PUBLIC", "1")
+    monkeypatch.delenv("STUDIO_OWNER", raising=False)
+    monkeypatch.setenv("HF_TOKEN", "hf_the_spaces_own")
+    monkeypatch.setattr(studio.share.hub, "hub_token", lambda: pytest.fail("the Space's token was reached"))
+    monkeypatch.setattr(JOBS, "run_dir", _finished_run(tmp_path, tiny_generator))
+    with pytest.raises(gr.Error, match="sign in with Hugging Face"):
+        train_tab.publish("bob/digits", False, None)
+
+
+def test_a_signed_in_visitor_publishes_with_their_own_token(monkeypatch, tmp_path, tiny_generator):
+    import gradio as gr
+
+    import studio.digits.publish
+    from studio.ui import train_tab
+    from studio.ui.state import JOBS
+
+    monkeypatch.setenv("STUDIO_PUBLIC", "1")
+    pushed = {}
+    monkeypatch.setattr(studio.digits.publish, "publish_generator",
+                        lambda run, repo, private, token: pushed.update(run=run, repo=repo, token=token) or
+                        f"https://huggingface.co/{repo}")
+    monkeypatch.setattr(JOBS, "run_dir", _finished_run(tmp_path, tiny_generator))
+    visitor = gr.OAuthToken(token="hf_visitors_own", scope="write-repos", expires_at=None)  # a stand-in login
+    assert train_tab.publish("alice/digits", False, visitor) == "Published to https://huggingface.co/alice/digits"
+    assert pushed["token"] == "hf_visitors_own" and pushed["repo"] == "alice/digits"
+
+
+def test_owner_actions_follow_the_deployment_and_the_switch(monkeypatch):
+    from studio.core.limits import owner_actions
+
+    for public, owner, allowed in (("0", None, True), ("1", None, False), ("1", "1", True), ("0", "0", False)):
+        monkeypatch.setenv("STUDIO_PUBLIC", public)
+        if owner is None:
+            monkeypatch.delenv("STUDIO_OWNER", raising=False)
+        else:
+            monkeypatch.setenv("STUDIO_OWNER", owner)
+        assert owner_actions() is allowed
