@@ -8,9 +8,14 @@ cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
-# The project itself, editable: gives the gan-studio command (tests/cli checks it).
-.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+# Installed once per set of pins: a stamp named by their hash skips pip when nothing changed.
+stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+  # The project itself, editable: gives the gan-studio command (tests/cli checks it).
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+  rm -f .venv/.installed-* && touch "$stamp"
+fi
 
 # Browser tests drive the distribution's Chromium (Playwright's own browser download needs internet).
 if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
