@@ -59,6 +59,11 @@ def build_app(generator: str | None = "shipped") -> gr.Blocks:
     return demo
 
 
+def _close_on_sigterm(signum, frame):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one is enough: a second must not break the close
+    raise KeyboardInterrupt
+
+
 def launch(demo: gr.Blocks, **overrides):
     """Start serving; app.py and the tests go through here so both run the same settings."""
     settings = dict(
@@ -75,7 +80,7 @@ def launch(demo: gr.Blocks, **overrides):
     if threading.current_thread() is threading.main_thread():
         # SIGTERM (a Space restarting, systemd, docker stop) closes the app as Ctrl-C does, so its
         # exit handlers run and its training job stops with a checkpoint (studio.core.children).
-        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _close_on_sigterm)
     # Painted videos, exports, uploads (and runs, on a public deployment) within their age and size caps.
     folders.keep_pruned(lambda: {JOBS.run_dir.name} if JOBS.running() else set())
     # A bounded queue: past max_size people are told the app is busy instead of waiting forever.
