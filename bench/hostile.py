@@ -11,7 +11,6 @@ deployment (STUDIO_PUBLIC=1). Prints each answer and each process's peak residen
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -19,32 +18,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.load import peak_rss_mb  # noqa: E402
-from studio.ui.testing import serve_app  # noqa: E402
+from studio.ui.testing import one_frame_video, serve_app, sixteen_bit_png  # noqa: E402
 
 SHARED = Path(os.environ.get("STUDIO_SHARED_DIR", ROOT.parent / "shared"))
 
 
 def hostile_files(folder: Path) -> tuple[Path, Path]:
-    import av
-
-    png = folder / "sixteen-bit-7000.png"
-    buf = io.BytesIO()
-    Image.fromarray(np.full((7000, 7000), 1000, np.uint16)).save(buf, "PNG")
-    png.write_bytes(buf.getvalue())
-    video = folder / "frame-8000.mp4"
-    with av.open(str(video), "w") as out:
-        s = out.add_stream("libx264", rate=1)
-        s.width = s.height = 8000
-        s.pix_fmt = "yuv420p"
-        for packet in [*s.encode(av.VideoFrame.from_ndarray(np.zeros((8000, 8000, 3), np.uint8))), *s.encode()]:
-            out.mux(packet)
+    png, video = folder / "sixteen-bit-7000.png", folder / "frame-8000.mp4"
+    png.write_bytes(sixteen_bit_png(7000))
+    one_frame_video(video, 8000)
     return png, video
 
 

@@ -75,3 +75,28 @@ def digit_args(digit="3", blend_to="none", blend=0.5, seed=42, truncation=1.0, s
 def draw_digit(client, **controls) -> str:
     """One /digit call through a gradio_client Client: the digit's <img> HTML."""
     return client.predict(*digit_args(**controls), api_name="/digit")
+
+
+def one_frame_video(path, side: int = 8000) -> None:
+    """A one-frame black H.264 video of side x side: a few KB on disk, huge once decoded (a hostile upload)."""
+    import av
+    import numpy as np
+
+    with av.open(str(path), "w") as out:
+        s = out.add_stream("libx264", rate=1)
+        s.width = s.height = side
+        s.pix_fmt = "yuv420p"
+        for packet in [*s.encode(av.VideoFrame.from_ndarray(np.zeros((side, side, 3), np.uint8))), *s.encode()]:
+            out.mux(packet)
+
+
+def sixteen_bit_png(side: int = 7000) -> bytes:
+    """A flat 16-bit grey PNG of side x side: about 100 KB, 49 MP (a hostile upload)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.full((side, side), 1000, np.uint16)).save(buf, "PNG")
+    return buf.getvalue()

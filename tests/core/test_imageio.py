@@ -104,7 +104,9 @@ def test_sixteen_bit_conversion_matches_full_precision_band_by_band(monkeypatch)
 @pytest.fixture(scope="module")
 def huge_sixteen_bit_png():
     """The finding's picture: a 16-bit 7000 x 7000 PNG, small on disk (one flat value)."""
-    return encode(Image.fromarray(np.full((7000, 7000), 1000, np.uint16)), "PNG")
+    from studio.ui.testing import sixteen_bit_png
+
+    return sixteen_bit_png(7000)
 
 
 def test_a_huge_picture_is_refused_as_a_drawing_from_its_header(huge_sixteen_bit_png, monkeypatch):
