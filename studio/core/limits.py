@@ -56,3 +56,32 @@ def job_limits() -> JobLimits:
                          _env("STUDIO_JOB_MAX_MINUTES", 30))
     return JobLimits(_env("STUDIO_JOB_MEMORY_MB", 0.8 * physical_memory_mb()),
                      _env("STUDIO_JOB_MAX_IMAGES", float("inf")), _env("STUDIO_JOB_MAX_MINUTES", 0))
+
+
+@dataclass(frozen=True)
+class Share:
+    waiting: int  # requests of this kind one visitor may have queued or running at once
+    per_minute: float = float("inf")  # and may start in any minute
+    lost_after_s: float = 600  # a request admitted but never run (cancelled while queued) stops counting
+
+
+# Heavy work a visitor may ask for on a public deployment; past it they are told to wait,
+# before the request is queued, so that one visitor's burst never fills the queue everyone shares.
+SHARES = {
+    "stylize": Share(waiting=4, lost_after_s=180),  # photos painted; a slider drag keeps one waiting
+    "twin": Share(waiting=2, lost_after_s=120),  # twin searches: one per finished stroke
+    "video": Share(waiting=2, per_minute=2, lost_after_s=1800),  # videos painted
+    "load": Share(waiting=1, per_minute=6, lost_after_s=300),  # generators loaded (a Hub repo is a download)
+    "train": Share(waiting=1, per_minute=3, lost_after_s=120),  # training jobs started
+}
+
+
+def share(kind: str) -> Share | None:
+    """The bound on `kind` here: None on your own machine, where nothing is rationed."""
+    return SHARES[kind] if public() else None
+
+
+def max_jobs() -> int:
+    """Training jobs running at once on this machine, all visitors together (STUDIO_MAX_JOBS):
+    one on a public deployment, since each takes all but one core."""
+    return max(1, int(_env("STUDIO_MAX_JOBS", 1 if public() else 2)))

@@ -11,7 +11,7 @@ import gradio as gr
 from studio.core import folders, paths
 
 from studio.ui import digits_tab, style_tab, tools, train_tab
-from studio.ui.state import GENERATOR, JOBS
+from studio.ui.state import GENERATOR, VISITORS
 
 CSS = """
 #digit-image img { border-radius: 6px; background: #000; }
@@ -52,9 +52,15 @@ def build_app(generator: str | None = "shipped") -> gr.Blocks:
         tools.build()
         digits["send_to_style"].click(digits_tab.digit_as_photo, digits["inputs"], style["photo"], api_visibility="private").then(
             lambda: gr.Tabs(selected="style"), None, tabs, api_visibility="private")
-        # Draw the first digit as soon as the page opens, and hand the canvas a ready brush.
-        demo.load(digits["render"], digits["inputs"], digits["picture"], queue=False, api_visibility="private",
-                  show_progress="hidden")
+        # Who this is first (a reload finds the visitor's runs and generator), then their first
+        # digit as soon as the page opens, and a ready brush on the canvas.
+        visitor = gr.BrowserState(None, storage_key="studio-visitor")
+        demo.load(VISITORS.arrive, visitor, visitor, queue=False, api_visibility="private").then(
+            VISITORS.describe, None, digits["status"], queue=False, api_visibility="private").then(
+            digits["slider_updates"], digits["method"], digits["sliders"], queue=False, api_visibility="private").then(
+            digits["render"], digits["inputs"], digits["picture"], queue=False, api_visibility="private",
+            show_progress="hidden")
+        demo.unload(VISITORS.leave)
         demo.load(None, None, None, js=PICK_BRUSH)
     return demo
 
@@ -82,6 +88,6 @@ def launch(demo: gr.Blocks, **overrides):
         # exit handlers run and its training job stops with a checkpoint (studio.core.children).
         signal.signal(signal.SIGTERM, _close_on_sigterm)
     # Painted videos, exports, uploads (and runs, on a public deployment) within their age and size caps.
-    folders.keep_pruned(lambda: {JOBS.run_dir.name} if JOBS.running() else set())
+    folders.keep_pruned(VISITORS.runs_in_use)
     # A bounded queue: past max_size people are told the app is busy instead of waiting forever.
     return demo.queue(default_concurrency_limit=2, max_size=64).launch(**settings)

@@ -13,7 +13,7 @@ from studio.digits import MAX_SEED, SLIDER_RANGE
 from studio.digits.directions import METHODS
 from studio.digits.drawing import DrawingError
 from studio.ui.common import Number, Slider, img_html, one_thread, upload_image, user_errors
-from studio.ui.state import GENERATOR
+from studio.ui.state import VISITORS
 
 NUM_SLIDERS = 8
 DISPLAY = 280  # px: 10x the 28 px digit
@@ -51,27 +51,27 @@ def _method(label):
 @user_errors
 @one_thread
 def render(digit, blend_to, blend, seed, truncation, *rest):
-    img = GENERATOR.get().image(**_controls(digit, blend_to, blend, seed, truncation, rest))
+    img = VISITORS.generator().get().image(**_controls(digit, blend_to, blend, seed, truncation, rest))
     return img_html(img, DISPLAY, f"generated digit {digit}")
 
 
 @user_errors
 def export_png(digit, blend_to, blend, seed, truncation, *rest):
-    img = GENERATOR.get().image(**_controls(digit, blend_to, blend, seed, truncation, rest))
+    img = VISITORS.generator().get().image(**_controls(digit, blend_to, blend, seed, truncation, rest))
     return gr.update(value=_export(png_bytes(upscale(img, 10)), ".png"), visible=True)
 
 
 @user_errors
 def digit_as_photo(digit, blend_to, blend, seed, truncation, *rest):
     """The current digit, 10x upscaled, as an RGB picture file for the Style tab."""
-    img = GENERATOR.get().image(**_controls(digit, blend_to, blend, seed, truncation, rest))
+    img = VISITORS.generator().get().image(**_controls(digit, blend_to, blend, seed, truncation, rest))
     return _export(png_bytes(upscale(img, 10).convert("RGB")), ".png")
 
 
 @user_errors
 def interpolate(digit, seed, seed_b, frames, truncation, *rest):
     c = _controls(digit, None, 0.0, seed, truncation, rest)
-    imgs = GENERATOR.get().interpolate(seed, seed_b, digit=digit, frames=frames, sliders=c["sliders"],
+    imgs = VISITORS.generator().get().interpolate(seed, seed_b, digit=digit, frames=frames, sliders=c["sliders"],
                                        truncation=truncation, latent=c["latent"], method=c["method"])
     gif = gif_bytes([upscale(i, 6) for i in imgs])
     return (upscale(strip(imgs), 3), img_html(gif, 168, "interpolation animation", fmt="gif"),
@@ -80,7 +80,7 @@ def interpolate(digit, seed, seed_b, frames, truncation, *rest):
 
 @user_errors
 def grid(seed, truncation, twin=None):
-    return upscale(GENERATOR.get().grid(seed=seed, truncation=truncation, latent=twin), 3)
+    return upscale(VISITORS.generator().get().grid(seed=seed, truncation=truncation, latent=twin), 3)
 
 
 def _sketch_picture(value):
@@ -98,7 +98,7 @@ def find_twin(picture):
     if picture is None:
         raise DrawingError("no picture: upload a picture of one digit")
     picture = _sketch_picture(picture)  # the input first: an empty canvas needs no generator to say so
-    twin = GENERATOR.inverter()(picture)
+    twin = VISITORS.generator().inverter()(picture)
     label = (f"**Looks like a {twin.digit}** ({twin.confidence:.0%} sure) · pixel error {twin.error:.4f} · "
              f"found in {twin.seconds:.2f} s. Every control now works on your handwriting.")
     return (img_html(twin.drawing, TWIN_DISPLAY, "your drawing as read"),
@@ -124,27 +124,34 @@ def back_to_seed():
 
 
 def model_choices() -> list[str]:
-    """The shipped generator and every run trained in this app that saved one."""
+    """The shipped generator and the runs that saved one: on your own machine every run in the
+    runs folder, on a public deployment only the visitor's own."""
     from studio.core import paths
+    from studio.core.limits import public
 
     runs = sorted(paths.runs_dir().glob("*/generator.safetensors"), reverse=True)
+    if public():
+        mine = VISITORS.own_runs()
+        runs = [p for p in runs if p.parent.name in mine]
     return ["shipped"] + [str(p.parent) for p in runs]
 
 
 def load_model(spec):
-    """Model picker: one of the listed generators, or a Hub repo (USER/NAME or hf://USER/NAME).
-    Free text never becomes a file-system path: only listed local generators can be opened."""
+    """Model picker: one of the listed generators, or a Hub repo (USER/NAME or hf://USER/NAME),
+    into this visitor's own slot. Free text never becomes a file-system path: only listed local
+    generators can be opened."""
     from studio.share.hub import REPO_ID
 
     spec = (spec or "shipped").strip()[:300]
     bare = spec[len("hf://"):] if spec.startswith("hf://") else spec
     if spec not in model_choices():
         if not REPO_ID.match(bare):
-            GENERATOR.note_error(f"{spec[:80]!r} is neither a listed generator nor a Hub repo id (USER/NAME)")
-            return GENERATOR.describe()
+            VISITORS.own_generator().note_error(
+                f"{spec[:80]!r} is neither a listed generator nor a Hub repo id (USER/NAME)")
+            return VISITORS.describe()
         spec = "hf://" + bare
-    GENERATOR.load(spec)
-    return GENERATOR.describe()
+    VISITORS.own_generator().load(spec)
+    return VISITORS.describe()
 
 
 def random_seed():
@@ -153,7 +160,8 @@ def random_seed():
 
 def _slider_labels(method: str = "pca") -> list[str | None]:
     """One label per slider for the loaded generator's directions; None where it has fewer."""
-    dirs = GENERATOR.studio.direction_set(_method(method)) if GENERATOR.studio else []
+    slot = VISITORS.generator()
+    dirs = slot.studio.direction_set(_method(method)) if slot.studio else []
     return [f"{i + 1}. {dirs[i].label(i)}" if i < len(dirs) else None for i in range(NUM_SLIDERS)]
 
 
@@ -167,7 +175,7 @@ def build() -> dict:
     """Lay out the tab; returns the components other tabs connect to."""
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
-            status = gr.Markdown(GENERATOR.describe(), elem_id="digits-status")
+            status = gr.Markdown(VISITORS.default.describe(), elem_id="digits-status")
             with gr.Row():
                 model = gr.Dropdown(model_choices(), value="shipped", allow_custom_value=True, scale=3,
                                     label="Generator: shipped, a trained run, or a Hub repo USER/NAME",
@@ -237,7 +245,8 @@ def build() -> dict:
     reset.click(lambda: [0] * NUM_SLIDERS, None, sliders, queue=False, api_visibility="private").then(
         api_visibility="private", **live)
     model.focus(lambda: gr.update(choices=model_choices()), None, model, queue=False, api_visibility="private")
-    load_btn.click(load_model, model, status, api_name="load_generator", api_visibility="undocumented").then(
+    load_btn.click(**VISITORS.fair("load", load_model), inputs=model, outputs=status, api_name="load_generator",
+                   api_visibility="undocumented").then(
         back_to_seed, None, [twin, mode], queue=False, api_visibility="private").then(
         slider_updates, method, sliders, queue=False, api_visibility="private").then(api_visibility="private", **live)
     png_btn.click(export_png, inputs, png_file, api_name="export_png", api_visibility="undocumented")
@@ -248,12 +257,13 @@ def build() -> dict:
     method.change(slider_updates, method, sliders, queue=False, api_visibility="private").then(api_visibility="private", **live)
     # The twin search runs in the queue, apart from the sliders' direct path, so it never holds them up.
     found = [read_view, twin_view, twin_label, twin, digit, blend_to, truncation, *sliders]
-    search = dict(fn=find_twin, outputs=found, trigger_mode="always_last", concurrency_limit=2,
-                  concurrency_id="twin", show_progress="minimal")
+    search = dict(outputs=found, trigger_mode="always_last", concurrency_limit=2, concurrency_id="twin",
+                  show_progress="minimal")
     # .change carries the finished stroke (.input fires before the canvas has it).
-    sketch.change(api_visibility="private", **{**search, "fn": find_twin_of_sketch}, inputs=sketch).then(
+    sketch.change(api_visibility="private", **search, **VISITORS.fair("twin", find_twin_of_sketch), inputs=sketch).then(
         mode_text, twin, mode, queue=False, api_visibility="private").then(api_visibility="private", **live)
-    upload.change(inputs=upload, api_name="find_twin_upload", api_visibility="undocumented", **search).success(
+    upload.change(inputs=upload, api_name="find_twin_upload", api_visibility="undocumented", **search,
+                  **VISITORS.fair("twin", find_twin)).success(
         mode_text, twin, mode, queue=False, api_visibility="private").then(api_visibility="private", **live)
     seed_btn.click(back_to_seed, None, [twin, mode], queue=False, api_visibility="private").then(api_visibility="private", **live)
     # The public API endpoint for one digit (the live events above have api_visibility="private").

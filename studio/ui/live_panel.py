@@ -25,7 +25,7 @@ from studio.core.errors import public_text
 from studio.style.steady import Steadier
 from studio.style.tensors import fit
 from studio.ui.common import as_message
-from studio.ui.state import STYLIZER
+from studio.ui.state import STYLIZER, VISITORS
 
 LIVE_SIZES = [256, 384, 512]
 LIVE_SLOTS = int(os.environ.get("STUDIO_LIVE_SLOTS", 1))  # streams painted at once; more would halve each one's fps
@@ -165,8 +165,8 @@ def build(paintings: list, weights: list, strength, preserve) -> dict:
     cam.stream(live_frame, [cam, *paintings, *weights, strength, preserve, live_size, session],
                [live_out, readout, session], stream_every=0.07, time_limit=600, concurrency_limit=LIVE_SLOTS,
                concurrency_id="live", show_progress="hidden", api_visibility="private")
-    job = go.click(paint_video, [video, *paintings, strength, preserve, vsize, steady], [video_out, video_status],
-                   concurrency_limit=1, concurrency_id="video", api_name="paint_video",
+    job = go.click(**VISITORS.fair("video", paint_video), inputs=[video, *paintings, strength, preserve, vsize, steady],
+                   outputs=[video_out, video_status], concurrency_limit=1, concurrency_id="video", api_name="paint_video",
                    api_visibility="undocumented")
     cancel.click(lambda: "Cancelled.", None, video_status, cancels=[job], queue=False, api_visibility="private")
     return {"cam": cam, "live_out": live_out}

@@ -1,8 +1,7 @@
-"""Server-side state shared by the tabs: the Digits generator, the style engine, the training job.
+"""Server-side state: the app's default generator, the style engine, and the visitors.
 
-Held per process (not per browser session) on purpose: the models are read-only, "Use in
-Digits" after training should change what every open page sees, and a reload must find
-the running job.
+The default generator and the style engine are the app's, shared read-only; what a visitor
+changes (the generator they load, the runs they train) is theirs (studio.ui.visitors).
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from pathlib import Path
 from studio.core.errors import UserError, public_text
 from studio.core import runfiles
 from studio.digits import DigitStudio
-from studio.training.jobs import JobRunner
+from studio.ui.visitors import Visitors
 
 
 class EngineUnavailable(UserError, LookupError):
@@ -37,6 +36,13 @@ class GeneratorSlot:
         self.source = "shipped"
         self.error: str | None = None
         self._inverter = None  # (studio it belongs to, Inverter), built on the first drawing
+
+    @classmethod
+    def like(cls, other: "GeneratorSlot") -> "GeneratorSlot":
+        """A visitor's own slot, starting with what `other` holds (a failed load keeps that)."""
+        slot = cls()
+        slot.studio, slot.source, slot.error = other.studio, other.source, other.error
+        return slot
 
     def load(self, spec: str | None = "shipped") -> str:
         """Load a generator; on failure keep the previous one and return the message."""
@@ -126,4 +132,4 @@ class StylizerSlot:
 STYLIZER = StylizerSlot()
 
 
-JOBS = JobRunner()  # the one background training job (see studio.training.jobs)
+VISITORS = Visitors(GENERATOR)  # each visitor's generator, runs and fair share

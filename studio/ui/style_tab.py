@@ -11,7 +11,7 @@ from studio.style.examples import example_pairs
 from studio.style.tensors import MAX_OUTPUT
 from studio.ui import live_panel
 from studio.ui.common import EncodedImage, Number, Slider, upload_image, user_errors
-from studio.ui.state import STYLIZER
+from studio.ui.state import STYLIZER, VISITORS
 
 
 def _mask_from_editor(value):
@@ -155,8 +155,8 @@ def build() -> dict:
 
     inputs = [photo, p1, p2, p3, w1, w2, w3, strength, preserve, size, mask]
     # One job at a time per session; always_last collapses a burst of slider moves into the latest.
-    go = dict(fn=stylize_live, inputs=inputs, outputs=result, trigger_mode="always_last", concurrency_limit=2,
-              concurrency_id="stylize", show_progress="minimal")
+    go = dict(**VISITORS.fair("stylize", stylize_live), inputs=inputs, outputs=result, trigger_mode="always_last",
+              concurrency_limit=2, concurrency_id="stylize", show_progress="minimal")
     strength.input(api_visibility="private", **go)
     for c in (w1, w2, w3, size):
         c.release(api_visibility="private", **go)
@@ -166,7 +166,7 @@ def build() -> dict:
     photo.change(_photo_to_editor, photo, mask, queue=False, api_visibility="private")
     mask.input(api_visibility="private", **go)
     api_btn = gr.Button(visible=False)
-    api_btn.click(api_name="stylize_controls", api_visibility="undocumented", **{**go, "fn": stylize})
+    api_btn.click(api_name="stylize_controls", api_visibility="undocumented", **{**go, **VISITORS.fair("stylize", stylize)})
     run_btn.click(classic, [photo, p1, p2, p3, w1, w2, w3, steps, csize, sweight, preserve, run_state],
                   [classic_img, loss_plot, classic_status, run_state], api_name="classic", api_visibility="undocumented", concurrency_limit=1,
                   concurrency_id="classic")

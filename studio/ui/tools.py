@@ -4,6 +4,7 @@ Each is a plain function with a docstring Gradio turns into the tool's descripti
 wires it to hidden components, whose types become the tool's input schema. Images travel the
 way Gradio's MCP layer carries them: as data or an http(s) address, never a server-side path.
 Training and the UI's own endpoints stay out of the tool list (they are "undocumented").
+The tools draw with the app's default generator: what one visitor loads is theirs alone.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import gradio as gr
 from studio.core.images import upscale
 from studio.core.inputs import InputError
 from studio.ui.common import Number, Slider, one_thread, upload_image, user_errors
-from studio.ui.state import GENERATOR, STYLIZER
+from studio.ui.state import GENERATOR, STYLIZER, VISITORS
 
 TOOL_SIZE = 280  # px: digits are drawn 10x, nearest-neighbour, so a client sees crisp pixels
 
@@ -98,9 +99,10 @@ def build() -> None:
         drawing = upload_image("drawing")
         found, sure = gr.Number(label="digit"), gr.Number(label="confidence")
         run = gr.Button()
-    run.click(draw_digit, [digit, seed, blend_to, blend, truncation], image, api_name="draw_digit")
-    run.click(digit_grid, [seed, truncation], image, api_name="digit_grid")
-    run.click(stylize, [photo, painting, strength, keep], image, api_name="stylize", concurrency_id="stylize",
-              concurrency_limit=2)
-    run.click(find_twin, drawing, [found, sure, image], api_name="find_twin", concurrency_id="twin",
-              concurrency_limit=2)
+    # Digits answer directly (a few ms, outside the queue), so paintings queued by anyone never hold them up.
+    run.click(draw_digit, [digit, seed, blend_to, blend, truncation], image, api_name="draw_digit", queue=False)
+    run.click(digit_grid, [seed, truncation], image, api_name="digit_grid", queue=False)
+    run.click(**VISITORS.fair("stylize", stylize), inputs=[photo, painting, strength, keep], outputs=image,
+              api_name="stylize", concurrency_id="stylize", concurrency_limit=2)
+    run.click(**VISITORS.fair("twin", find_twin), inputs=drawing, outputs=[found, sure, image], api_name="find_twin",
+              concurrency_id="twin", concurrency_limit=2)

@@ -17,7 +17,7 @@ from studio.training import recipes
 from studio.training.config import TrainConfig
 from studio.training.jobs import JobError, read_metrics, samples
 from studio.ui.common import Number, user_errors
-from studio.ui.state import GENERATOR, JOBS
+from studio.ui.state import VISITORS
 
 START_RECIPE = "quick"  # what the form shows first: a run short enough to watch (recipes/quick.json)
 FORM = {name: s for name, s in specs(TrainConfig).items() if s.form}  # out, data_root, resume: the app's to set
@@ -42,30 +42,35 @@ def start(settings: dict) -> str:
     unknown = set(settings) - set(FORM)
     if unknown:
         raise JobError(f"not a training setting: {', '.join(sorted(unknown))}")
-    with JOBS.reserved():  # a Stop pressed meanwhile waits for this job, then stops it
-        if JOBS.running():
-            raise JobError(f"a training job is already running ({JOBS.run_dir.name}); stop it first")
-        cfg = TrainConfig(out=str(JOBS.new_run_dir()), **settings).validate()
-        run = JOBS.start(cfg)
+    jobs = VISITORS.jobs()
+    with jobs.reserved():  # a Stop pressed meanwhile waits for this job, then stops it
+        if jobs.running():
+            raise JobError(f"a training job is already running ({jobs.run_dir.name}); stop it first")
+        cfg = TrainConfig(out=str(jobs.new_run_dir()), **settings).validate()
+        VISITORS.room_for_a_job()
+        run = jobs.start(cfg)
+        VISITORS.note_run(run)
     return f"Started **{run.name}**."
 
 
 @user_errors
 def resume():
-    if JOBS.running():
+    jobs = VISITORS.jobs()
+    if jobs.running():
         raise JobError("a training job is already running; stop it first")
-    if JOBS.config is None:
+    if jobs.config is None:
         raise JobError("no earlier run in this session to resume")
-    cfg = JOBS.config
+    cfg = jobs.config
     cfg.resume = True
     if not RunFolder(cfg.out).has_state():
         raise JobError("that run saved no checkpoint yet, so there is nothing to resume")
-    JOBS.start(cfg)
+    VISITORS.room_for_a_job()
+    jobs.start(cfg)
     return f"Resumed **{Path(cfg.out).name}**."
 
 
 def stop():
-    return JOBS.stop().message()
+    return VISITORS.jobs().stop().message()
 
 
 def _curves(metrics):
@@ -86,7 +91,7 @@ def _fmt_s(s):
 
 def refresh():
     """Called by the timer: everything comes from the server-side job, so reloads see the same job."""
-    st = JOBS.status()
+    st = VISITORS.jobs().status()
     if st["state"] == "idle":
         return "No training job yet.", *_plots(EMPTY, EMPTY, EMPTY), None, gr.update()
     metrics = read_metrics(Path(st["run_dir"]))
@@ -111,9 +116,10 @@ def _plots(*frames):
 
 
 def browse_grid(index):
-    if JOBS.run_dir is None:
+    run_dir = VISITORS.jobs().run_dir
+    if run_dir is None:
         return None
-    grids = samples(JOBS.run_dir)
+    grids = samples(run_dir)
     if not grids:
         return None
     i = min(max(int(index or 1), 1), len(grids)) - 1
@@ -122,16 +128,18 @@ def browse_grid(index):
 
 def _finished_run(missing: str) -> RunFolder:
     """The job's run folder once it holds a generator, else a JobError saying `missing`."""
-    if JOBS.run_dir is None or not RunFolder(JOBS.run_dir).has_generator():
+    run_dir = VISITORS.jobs().run_dir
+    if run_dir is None or not RunFolder(run_dir).has_generator():
         raise JobError(missing)
-    return RunFolder(JOBS.run_dir)
+    return RunFolder(run_dir)
 
 
 @user_errors
 def use_in_digits():
     run = _finished_run("no trained generator yet: start a run and let it write a checkpoint")
-    msg = GENERATOR.load(str(run.generator))
-    if GENERATOR.error:
+    slot = VISITORS.own_generator()
+    msg = slot.load(str(run.generator))
+    if slot.error:
         raise JobError(msg)
     return msg
 
@@ -230,14 +238,14 @@ def build(digits: dict) -> dict:
     recipe.input(lambda r: [form_values(r)[n] for n in controls], recipe, list(controls.values()),
                  api_visibility="private")
     # A set of inputs arrives as one dict (control -> value): one handler argument for ~30 fields.
-    start_btn.click(lambda values: start({names[c]: v for c, v in values.items()}), set(controls.values()), message,
-                    api_name="train_start", api_visibility="undocumented")
+    start_btn.click(**VISITORS.fair("train", lambda values: start({names[c]: v for c, v in values.items()})),
+                    inputs=set(controls.values()), outputs=message, api_name="train_start", api_visibility="undocumented")
     # Queued (not queue=False) so refusals show their message as a notification.
     stop_btn.click(stop, None, message, api_name="train_stop", api_visibility="undocumented")
     resume_btn.click(resume, None, message, api_name="train_resume", api_visibility="undocumented")
     grid_index.release(browse_grid, grid_index, grid, api_visibility="private", queue=False)
     use_btn.click(use_in_digits, None, message, api_name="train_use", api_visibility="undocumented").then(
-        GENERATOR.describe, None, digits["status"], api_visibility="private", queue=False).then(
+        VISITORS.describe, None, digits["status"], api_visibility="private", queue=False).then(
         digits["back_to_seed"], None, [digits["twin"], digits["mode"]], api_visibility="private", queue=False).then(
         digits["slider_updates"], digits["method"], digits["sliders"], api_visibility="private", queue=False).then(
         digits["render"], digits["inputs"], digits["picture"], api_visibility="private", queue=False)

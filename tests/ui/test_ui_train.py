@@ -36,7 +36,7 @@ def test_bad_new_settings_get_a_message_not_a_job():
     import gradio as gr
 
     from studio.ui import train_tab
-    from studio.ui.state import JOBS
+    from studio.ui.state import VISITORS
 
     base = dict(loss="hinge", conditional=True, steps=10, batch_size=16, lr_g=2e-4, lr_d=2e-4, beta1=0.5,
                 beta2=0.999, d_steps=1, ema=0.999, seed=0, device="cpu", eval_every=0)
@@ -46,7 +46,7 @@ def test_bad_new_settings_get_a_message_not_a_job():
                        (dict(diversity=-1), "diversity"), (dict(out="/etc"), "not a training setting")):
         with pytest.raises(gr.Error, match=match):
             train_tab.start({**base, **bad})
-    assert not JOBS.running()
+    assert not VISITORS.jobs().running()
 
 
 @pytest.mark.browser
@@ -115,13 +115,13 @@ def test_publishing_without_signing_in_is_refused_on_a_public_deployment(monkeyp
 
     import studio.share.hub
     from studio.ui import train_tab
-    from studio.ui.state import JOBS
+    from studio.ui.state import VISITORS
 
     monkeypatch.setenv("STUDIO_PUBLIC", "1")
     monkeypatch.delenv("STUDIO_OWNER", raising=False)
     monkeypatch.setenv("HF_TOKEN", "hf_the_spaces_own")
     monkeypatch.setattr(studio.share.hub, "hub_token", lambda: pytest.fail("the Space's token was reached"))
-    monkeypatch.setattr(JOBS, "run_dir", _finished_run(tmp_path, tiny_generator))
+    monkeypatch.setattr(VISITORS.jobs(), "run_dir", _finished_run(tmp_path, tiny_generator))
     with pytest.raises(gr.Error, match="sign in with Hugging Face"):
         train_tab.publish("bob/digits", False, None)
 
@@ -131,14 +131,14 @@ def test_a_signed_in_visitor_publishes_with_their_own_token(monkeypatch, tmp_pat
 
     import studio.digits.publish
     from studio.ui import train_tab
-    from studio.ui.state import JOBS
+    from studio.ui.state import VISITORS
 
     monkeypatch.setenv("STUDIO_PUBLIC", "1")
     pushed = {}
     monkeypatch.setattr(studio.digits.publish, "publish_generator",
                         lambda run, repo, private, token: pushed.update(run=run, repo=repo, token=token) or
                         f"https://huggingface.co/{repo}")
-    monkeypatch.setattr(JOBS, "run_dir", _finished_run(tmp_path, tiny_generator))
+    monkeypatch.setattr(VISITORS.jobs(), "run_dir", _finished_run(tmp_path, tiny_generator))
     visitor = gr.OAuthToken(token="hf_visitors_own", scope="write-repos", expires_at=None)  # a stand-in login
     assert train_tab.publish("alice/digits", False, visitor) == "Published to https://huggingface.co/alice/digits"
     assert pushed["token"] == "hf_visitors_own" and pushed["repo"] == "alice/digits"
