@@ -197,12 +197,16 @@ class Visitors:
         """An event validator: refuses a request past the visitor's share before it is queued,
         so that a burst never takes the queue's places from other visitors."""
 
-        def validator(*_):
+        def validator(*args):
             try:
                 self.admit(kind)
+                verdict = gr.validate(True, "")
             except Busy as e:
-                return gr.validate(False, str(e))
-            return None
+                verdict = gr.validate(False, str(e))
+            # One verdict per input, the first carrying the message (a set of inputs arrives as one dict).
+            if len(args) == 1 and isinstance(args[0], dict):
+                return {c: (verdict if i == 0 else gr.validate(True, "")) for i, c in enumerate(args[0])}
+            return [verdict, *[gr.validate(True, "")] * (len(args) - 1)]
 
         return validator
 
