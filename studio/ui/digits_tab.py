@@ -260,7 +260,8 @@ def build() -> dict:
     search = dict(outputs=found, trigger_mode="always_last", concurrency_limit=2, concurrency_id="twin",
                   show_progress="minimal")
     # .change carries the finished stroke (.input fires before the canvas has it).
-    sketch.change(api_visibility="private", **search, **VISITORS.fair("twin", find_twin_of_sketch), inputs=sketch).then(
+    sketch.change(api_visibility="private", inputs=sketch, **search,
+                  **VISITORS.fair("twin", find_twin_of_sketch, before_queue=False)).then(
         mode_text, twin, mode, queue=False, api_visibility="private").then(api_visibility="private", **live)
     upload.change(inputs=upload, api_name="find_twin_upload", api_visibility="undocumented", **search,
                   **VISITORS.fair("twin", find_twin)).success(

@@ -155,7 +155,9 @@ def build() -> dict:
 
     inputs = [photo, p1, p2, p3, w1, w2, w3, strength, preserve, size, mask]
     # One job at a time per session; always_last collapses a burst of slider moves into the latest.
-    go = dict(**VISITORS.fair("stylize", stylize_live), inputs=inputs, outputs=result, trigger_mode="always_last",
+    # Counted when they run (before_queue=False): the mask is an image editor (see VISITORS.fair).
+    go = dict(**VISITORS.fair("stylize", stylize_live, before_queue=False), inputs=inputs, outputs=result,
+              trigger_mode="always_last",
               concurrency_limit=2, concurrency_id="stylize", show_progress="minimal")
     strength.input(api_visibility="private", **go)
     for c in (w1, w2, w3, size):
@@ -166,7 +168,8 @@ def build() -> dict:
     photo.change(_photo_to_editor, photo, mask, queue=False, api_visibility="private")
     mask.input(api_visibility="private", **go)
     api_btn = gr.Button(visible=False)
-    api_btn.click(api_name="stylize_controls", api_visibility="undocumented", **{**go, **VISITORS.fair("stylize", stylize)})
+    api_btn.click(api_name="stylize_controls", api_visibility="undocumented",
+                  **{**go, **VISITORS.fair("stylize", stylize, before_queue=False)})
     run_btn.click(classic, [photo, p1, p2, p3, w1, w2, w3, steps, csize, sweight, preserve, run_state],
                   [classic_img, loss_plot, classic_status, run_state], api_name="classic", api_visibility="undocumented", concurrency_limit=1,
                   concurrency_id="classic")

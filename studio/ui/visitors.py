@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import gradio as gr
+from gradio.blocks import Block
 
 from studio.core.errors import UserError
 from studio.core.limits import max_jobs, public, share
@@ -204,7 +205,7 @@ class Visitors:
             except Busy as e:
                 verdict = gr.validate(False, str(e))
             # One verdict per input, the first carrying the message (a set of inputs arrives as one dict).
-            if len(args) == 1 and isinstance(args[0], dict):
+            if len(args) == 1 and isinstance(args[0], dict) and all(isinstance(c, Block) for c in args[0]):
                 return {c: (verdict if i == 0 else gr.validate(True, "")) for i, c in enumerate(args[0])}
             return [verdict, *[gr.validate(True, "")] * (len(args) - 1)]
 
@@ -235,6 +236,22 @@ class Visitors:
 
         return wrap
 
-    def fair(self, kind: str, fn) -> dict:
-        """An event's fn and validator for heavy work: `btn.click(**VISITORS.fair("stylize", f), ...)`."""
-        return dict(fn=self.served(kind)(fn), validator=self.gate(kind))
+    def fair(self, kind: str, fn, before_queue: bool = True) -> dict:
+        """An event's fn (and validator) for heavy work: `btn.click(**VISITORS.fair("stylize", f), ...)`.
+        before_queue=False counts the request when it runs instead: for events with an image
+        editor among their inputs, whose upload Gradio hands to the validator and then forgets."""
+        if before_queue:
+            return dict(fn=self.served(kind)(fn), validator=self.gate(kind))
+
+        @functools.wraps(fn)
+        def admitted(*args, **kwargs):
+            try:
+                self.admit(kind)
+            except Busy as e:
+                raise gr.Error(str(e), print_exception=False) from None
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.release(kind)
+
+        return dict(fn=admitted)

@@ -126,7 +126,7 @@ def test_the_gate_answers_one_verdict_per_input_and_served_releases(crowd, as_se
     as_session("a")
     gate = crowd.gate("twin")
     assert [v["is_valid"] for v in gate("picture", 3)] == [True, True]
-    assert gate({"x": 1, "y": 2})["x"]["is_valid"] is True
+    assert gate({"composite": 1, "layers": 2})[0]["is_valid"] is True  # a sketch's value, not a set of inputs
     refused = gate("picture", 3)
     assert [v["is_valid"] for v in refused] == [False, True] and "busy" in refused[0]["message"]
     served = crowd.served("twin")(lambda: "done")
@@ -143,3 +143,19 @@ def test_one_training_job_at_a_time_on_a_public_machine(crowd, as_session, monke
     as_session("b")
     with pytest.raises(Busy, match="busy with 1 other visitor's run"):
         crowd.room_for_a_job()
+
+
+def test_counted_when_run_a_refusal_is_a_message_and_frees_no_other_place(crowd, as_session, monkeypatch):
+    import gradio as gr
+
+    monkeypatch.setenv("STUDIO_PUBLIC", "1")
+    as_session("a")
+    handler = crowd.fair("twin", lambda x: x * 2, before_queue=False)["fn"]
+    crowd.admit("twin")
+    crowd.admit("twin")  # both of A's places taken by requests still running
+    with pytest.raises(gr.Error, match="busy"):
+        handler(1)
+    with pytest.raises(Busy):
+        crowd.admit("twin")  # the refusal above gave back no place it had not taken
+    crowd.release("twin")
+    assert handler(2) == 4
