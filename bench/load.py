@@ -2,6 +2,11 @@
 while one more visitor runs the classic (Gatys) method through the app the whole time.
 
     python bench/load.py [--clients 20] [--seconds 60] [--stylize-share 0.25] [--no-classic]
+    python bench/load.py --burst 80
+
+--burst N: one visitor sends N stylisations at once to a public deployment while another drags
+a Digits slider (a move every 50 ms) until the burst is answered; prints the slider's p50 / p95
+and failures, and how the burst was answered (painted, busy, anything else).
 
 Prints per endpoint: requests, failures, busy answers, p50 / p95 latency; how many steps the
 classic run made; and the peak resident memory of the server and its child processes. Talks
@@ -96,12 +101,67 @@ def classic_steps(job) -> int | str:
     return last.split()[1] if last else f"none ({status[-1] if status else job.status().code})"
 
 
+def burst(n: int, photo: Path, paintings: list[Path]) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client, handle_file
+
+    moves, failed, answers = [], [], {"painted": 0, "busy": 0}
+    with serve_app({"STUDIO_PUBLIC": "1"}) as (url, _, pid):
+        dragger = Client(url, verbose=False, ssl_verify=False)
+        draw_digit(dragger)  # warm: the first call builds the generator's directions
+        flood = Client(url, verbose=False, ssl_verify=False)
+        done = threading.Event()
+
+        def drag():
+            i = 0
+            while not done.is_set():
+                t = time.perf_counter()
+                try:
+                    draw_digit(dragger, sliders=[((i % 40) - 20) / 10] + [0.0] * 7)
+                    moves.append((time.perf_counter() - t) * 1000)
+                except Exception as e:  # noqa: BLE001 - every failed move counts
+                    failed.append(str(e)[:200])
+                i += 1
+                time.sleep(0.05)
+
+        def paint(i):
+            try:
+                flood.predict(handle_file(str(photo)), handle_file(str(paintings[i % len(paintings)])), 1.0, False,
+                              api_name="/stylize")
+                return "painted"
+            except Exception as e:  # noqa: BLE001 - sorted into busy and anything else below
+                return "busy" if "busy" in str(e).lower() else str(e)[:200]
+
+        mover = threading.Thread(target=drag)
+        mover.start()
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(n) as pool:
+            outcomes = list(pool.map(paint, range(n)))
+        took = time.perf_counter() - t0
+        done.set()
+        mover.join()
+        peak = peak_rss_mb(pid)
+    for o in outcomes:
+        answers[o] = answers.get(o, 0) + 1
+    print(f"burst of {n} stylisations from one visitor, answered in {took:.1f} s: "
+          + ", ".join(f"{v} {k}" for k, v in answers.items()))
+    print(f"   slider: {len(moves)} moves, {len(failed)} failed; p50 {pct(moves, 50):.0f} ms, "
+          f"p95 {pct(moves, 95):.0f} ms")
+    for msg in sorted(set(failed))[:3]:
+        print(f"          failure: {msg}")
+    print(f"server peak memory: {peak:.0f} MB")
+    clean = not failed and set(answers) <= {"painted", "busy"}
+    return 0 if clean and pct(moves, 95) <= 150 else 1
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--stylize-share", type=float, default=0.25)
     ap.add_argument("--no-classic", action="store_true", help="no classic run in the background")
+    ap.add_argument("--burst", type=int, default=0, metavar="N", help="N stylisations at once instead (see above)")
     args = ap.parse_args()
     from gradio_client import Client, handle_file
     from PIL import Image
@@ -109,6 +169,8 @@ def main() -> int:
     photo = Path("/tmp/load-photo.jpg")
     Image.open(SHARED / "images" / "content" / "chelsea.jpg").convert("RGB").resize((512, 512)).save(photo)
     paintings = sorted((SHARED / "images" / "style").glob("*.jpg"))
+    if args.burst:
+        return burst(args.burst, photo, paintings)
     results = {"digit": [], "stylize": []}
     failures = {"digit": [], "stylize": []}
     busy = {"digit": 0, "stylize": 0}
