@@ -112,12 +112,28 @@ def prune_empty_runs(keep=(), min_age_s: float = HOUR) -> list[Path]:
     return removed
 
 
+def prune_cut_off_uploads(min_age_s: float = HOUR) -> list[Path]:
+    """Gradio writes each uploaded file to a temp file (tmp*) at the top of its upload folder and
+    then moves it into a folder named by its hash; one cut off before its closing boundary stays
+    where it is (a Gradio bug: README, Known issues). Those left an hour are removed."""
+    root, now, removed = paths.upload_dir(), time.time(), []
+    for stray in (root.glob("tmp*") if root.is_dir() else ()):
+        try:
+            if stray.is_file() and now - stray.stat().st_mtime > min_age_s:
+                stray.unlink()
+                removed.append(stray)
+        except FileNotFoundError:
+            continue
+    return removed
+
+
 def prune_all(keep_runs=()) -> None:
     """Called when the app starts and every few minutes while it runs; keep_runs: runs in use."""
     run_folders = runs(keep_runs)
     for folder in (VIDEOS, EXPORTS, uploads(), *([run_folders] if run_folders else [])):
         folder.prune()
     prune_empty_runs(keep_runs)
+    prune_cut_off_uploads()
 
 
 _pruner: threading.Thread | None = None
