@@ -96,10 +96,14 @@ def studio(*args: str) -> list[str]:
 
 class Command:
     """A command (usually studio(...)) in a child process. stdout is a pipe the caller reads (or the
-    log file); stderr is drained by a thread into `stderr_lines` (the last 200) and the log file."""
+    log file); stderr is drained by a thread into `stderr_lines` (the last 200) and the log file.
+    `log` is an open file, or a path the command appends to and closes once the child has ended."""
 
     def __init__(self, argv: list[str], *, nice: int = 0, log=None, env: dict | None = None, cwd=None,
                  own_session: bool = False, read_stdout: bool = True):
+        self._owns_log = isinstance(log, (str, os.PathLike))
+        if self._owns_log:
+            log = open(log, "a")
         self._log = log
         self.stderr_lines: collections.deque[str] = collections.deque(maxlen=200)
         self.proc = subprocess.Popen(
@@ -119,6 +123,8 @@ class Command:
                     self._log.flush()
                 except (OSError, ValueError):
                     self._log = None  # the log went away (closed, disk full): keep draining
+        if self._owns_log and self._log is not None:
+            self._log.close()  # the child has ended: a finished run holds no file open in the app
 
     def lines(self):
         """stdout, line by line, until the child closes it."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import secrets
 import threading
 import time
 from dataclasses import dataclass
@@ -21,7 +22,6 @@ from studio.core.errors import UserError
 from studio.core.files import read_config
 from studio.core.limits import JobLimits, job_limits
 from studio.core.runfiles import RunFolder
-from studio.core.errors import UserError
 from studio.training.config import TrainConfig
 
 
@@ -116,7 +116,8 @@ class JobRunner:
         return self._lock
 
     def new_run_dir(self) -> Path:
-        return self.runs_root / time.strftime("run-%Y%m%d-%H%M%S")
+        # The second and a random tail: two visitors starting in the same second get two folders.
+        return self.runs_root / f"{time.strftime('run-%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
 
     def start(self, cfg: TrainConfig, threads: int | None = None) -> Path:
         with self._lock:
@@ -135,9 +136,9 @@ class JobRunner:
             # without ending it (a kill -9); otherwise studio.core.children stops it at exit.
             env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": str(threads),
                    "STUDIO_PARENT_PID": str(os.getpid())}
-            log = open(RunFolder(run_dir).log, "a")
-            self.child = Command(studio("train", *cfg.to_args(), "--threads", str(threads)), log=log, env=env,
-                                 cwd=paths.ROOT, own_session=True, read_stdout=False)
+            argv = studio("train", *cfg.to_args(), "--threads", str(threads))
+            self.child = Command(argv, log=RunFolder(run_dir).log, env=env, cwd=paths.ROOT, own_session=True,
+                                 read_stdout=False)
             self.run_dir, self.config, self.started, self.stop_requested = run_dir, cfg, time.time(), False
             return run_dir
 

@@ -57,3 +57,19 @@ def test_exceptions_come_back_as_user_errors_or_internal_ones(kind):
     else:
         assert isinstance(exc, RemoteError) and not isinstance(exc, UserError)
         assert "KeyError: 'slot'" in str(exc) and "Traceback" in str(exc) and "_raise" in str(exc)
+
+
+def test_a_log_given_as_a_path_is_closed_once_the_child_ends(tmp_path):
+    """The finding: a finished training job's train.log stayed open in the app until the next job."""
+    import os
+
+    log = tmp_path / "train.log"
+    child = Command([sys.executable, "-c", "import sys; print('out'); sys.stderr.write('err\\n')"], log=log,
+                    read_stdout=False)
+    child.wait(30)
+
+    def open_in_this_process():
+        return [fd for fd in os.listdir("/proc/self/fd") if os.path.realpath(f"/proc/self/fd/{fd}") == str(log)]
+
+    assert open_in_this_process() == []
+    assert sorted(log.read_text().split()) == ["err", "out"]  # both streams, in whichever order they landed
