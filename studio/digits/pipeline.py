@@ -98,12 +98,12 @@ class DigitStudio:
         if not self.conditional:
             return None
         digit = check_number("digit", digit, 0, 9, integer=True)
+        blend = check_number("blend", blend, 0.0, 1.0)  # checked with or without a second digit
         y = torch.zeros(1, NUM_CLASSES)
         if blend_to is None:
             y[0, digit] = 1.0
             return y
         blend_to = check_number("second digit", blend_to, 0, 9, integer=True)
-        blend = check_number("blend", blend, 0.0, 1.0)
         y[0, digit] += 1.0 - blend
         y[0, blend_to] += blend
         return y

@@ -22,9 +22,10 @@ from PIL import Image, ImageDraw
 from studio.core import folders, paths
 from studio.core.children import Command, studio
 from studio.core.errors import public_text
+from studio.core.inputs import InputError, check_number
 from studio.style.steady import Steadier
 from studio.style.tensors import fit
-from studio.ui.common import as_message
+from studio.ui.common import as_message, user_errors
 from studio.ui.state import STYLIZER, VISITORS
 
 LIVE_SIZES = [256, 384, 512]
@@ -73,6 +74,11 @@ def live_frame(frame, p1, p2, p3, w1, w2, w3, strength, preserve, size, session,
     if frame is None:
         return gr.skip(), gr.skip(), session
     session = session or LiveSession()
+    try:  # the stream's inputs are checked per frame like any other input (text from the API too)
+        size = check_number("frame size", size, min(LIVE_SIZES), max(LIVE_SIZES), integer=True)
+        strength = check_number("strength", strength, 0, 1)
+    except InputError as e:
+        return _note_on(frame, "Could not paint this frame."), f"⚠️ {e}", session
     viewer = getattr(request, "session_hash", None) or "local"
     if not SLOTS.admit(viewer):
         return (_note_on(frame, "Busy: another visitor is painting live. Try again in a moment."),
@@ -80,10 +86,10 @@ def live_frame(frame, p1, p2, p3, w1, w2, w3, strength, preserve, size, session,
     paintings = [(p, w) for p, w in ((p1, w1), (p2, w2), (p3, w3)) if p is not None]
     if not paintings:
         return _note_on(frame, "Upload a painting above to paint the camera."), "Waiting for a painting.", session
-    small = np.asarray(fit(Image.fromarray(frame).convert("RGB"), int(size)))
+    small = np.asarray(fit(Image.fromarray(frame).convert("RGB"), size))
     try:
         painted = STYLIZER.get()(small, [p for p, _ in paintings], [w for _, w in paintings], strength,
-                                 bool(preserve), max(int(size), 64))
+                                 bool(preserve), size)
     except Exception as e:  # noqa: BLE001 - a stream shows what went wrong in place of the picture
         return _note_on(frame, "Could not paint this frame."), f"⚠️ {as_message(e, 'live_frame').message}", session
     out = session.steadier(small, np.asarray(painted))
@@ -94,16 +100,17 @@ def live_frame(frame, p1, p2, p3, w1, w2, w3, strength, preserve, size, session,
 
 def _video_command(src, paintings, out, strength, preserve, size, steady) -> list[str]:
     cmd = ["video", str(src), *map(str, paintings), "-o", str(out), "--progress", "jsonl",
-           "--strength", repr(float(strength))]
+           "--strength", repr(check_number("strength", strength, 0, 1))]
     if preserve:
         cmd.append("--preserve-color")
     if size not in (None, "", VIDEO_SIZES[0]):
-        cmd += ["--max-size", str(int(size))]
+        cmd += ["--max-size", str(check_number("output size", size, 64, 4096, integer=True))]
     if not steady:
         cmd.append("--no-steady")
     return cmd
 
 
+@user_errors
 def paint_video(video, p1, p2, p3, strength, preserve, size, steady, progress=gr.Progress()):
     """Runs the video job, yielding progress as it goes (so Cancel takes effect between frames),
     then the finished MP4."""
