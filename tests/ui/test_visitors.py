@@ -159,3 +159,26 @@ def test_counted_when_run_a_refusal_is_a_message_and_frees_no_other_place(crowd,
         crowd.admit("twin")  # the refusal above gave back no place it had not taken
     crowd.release("twin")
     assert handler(2) == 4
+
+
+def test_after_a_visitor_uses_their_run_the_mcp_tools_still_draw_with_the_default(as_session, tmp_path,
+                                                                                   tiny_generator):
+    """The finding: after one client's train_use, every visitor's Digits and MCP draw_digit used that run."""
+    import numpy as np
+
+    from studio.digits.checkpoints import save_generator
+    from studio.ui import digits_tab, tools
+    from studio.ui.state import GENERATOR, VISITORS
+
+    GENERATOR.load("shipped")
+    save_generator(tmp_path / "generator.safetensors", tiny_generator, {"training": {"step": 1}})
+    as_session("a")
+    assert "Loaded generator" in VISITORS.own_generator().load(str(tmp_path / "generator.safetensors"))
+    mine = digits_tab.render(3, "none", 0.5, 42, 1.0, *[0] * 8, "pca", None)
+    as_session("b")
+    theirs = digits_tab.render(3, "none", 0.5, 42, 1.0, *[0] * 8, "pca", None)
+    assert mine != theirs  # A draws with A's run, B with the default
+    as_session("a")
+    tool = np.asarray(tools.draw_digit(3, 42, -1, 0.5, 1.0))
+    shipped = np.asarray(GENERATOR.get().image(seed=42, digit=3, blend=0.5, truncation=1.0).resize((280, 280), 0))
+    assert np.array_equal(tool, shipped)
