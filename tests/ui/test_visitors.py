@@ -94,11 +94,18 @@ def test_shares_apply_on_a_public_deployment_only(crowd, as_session, monkeypatch
     crowd.admit("stylize")
 
 
-def test_a_request_never_served_stops_counting(crowd, as_session, monkeypatch):
+@pytest.fixture
+def public_clock(monkeypatch, as_session):
+    """A public deployment, visitor A, and a clock the test moves: now[0] is the time."""
     monkeypatch.setenv("STUDIO_PUBLIC", "1")
     as_session("a")
     now = [1000.0]
     monkeypatch.setattr(mod.time, "monotonic", lambda: now[0])
+    return now
+
+
+def test_a_request_never_served_stops_counting(crowd, public_clock):
+    now = public_clock
     crowd.admit("load")
     with pytest.raises(Busy, match="1 generator loads"):
         crowd.admit("load")
@@ -106,11 +113,8 @@ def test_a_request_never_served_stops_counting(crowd, as_session, monkeypatch):
     crowd.admit("load")
 
 
-def test_a_per_minute_bound_says_when_to_try_again(crowd, as_session, monkeypatch):
-    monkeypatch.setenv("STUDIO_PUBLIC", "1")
-    as_session("a")
-    now = [1000.0]
-    monkeypatch.setattr(mod.time, "monotonic", lambda: now[0])
+def test_a_per_minute_bound_says_when_to_try_again(crowd, public_clock):
+    now = public_clock
     for _ in range(2):
         crowd.admit("video")
         crowd.release("video")
