@@ -7,26 +7,15 @@ changes (the generator they load, the runs they train) is theirs (studio.ui.visi
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 from studio.core.errors import UserError, public_text
-from studio.core import runfiles
 from studio.digits import DigitStudio
+from studio.digits.resolve import display_name
 from studio.ui.visitors import Visitors
 
 
 class EngineUnavailable(UserError, LookupError):
     """No generator is loaded, or the style engine could not start; the message says why."""
-
-
-def display_name(spec) -> str:
-    """How a generator is named to visitors: "shipped", a Hub id, or a run's folder name, never a
-    server path."""
-    text = str(spec or "shipped")
-    if text.startswith("hf://") or "/" not in text:
-        return text
-    path = Path(text)
-    return path.parent.name if path.name == runfiles.GENERATOR else path.name
 
 
 class GeneratorSlot:

@@ -115,7 +115,7 @@ def test_the_ui_shows_user_errors_without_server_paths():
 
 
 def test_generators_are_named_without_server_paths():
-    from studio.ui.state import display_name
+    from studio.digits.resolve import display_name
 
     assert display_name("/srv/app/runs/run-20261201-101500/generator.safetensors") == "run-20261201-101500"
     assert display_name("/srv/app/my.safetensors") == "my.safetensors"
