@@ -1,0 +1,191 @@
+// The static studio's page: wires the controls to digits.js and style.js (through studio.js).
+import { grey } from "./digits.js";
+import { STYLE_SIZE } from "./style.js";
+import { engines, pixels, toPng } from "./studio.js";
+
+const $ = (id) => document.getElementById(id);
+const SLIDERS = 8;
+
+document.querySelectorAll("nav button").forEach((b) => b.addEventListener("click", () => {
+  document.querySelectorAll("nav button").forEach((o) => o.setAttribute("aria-selected", o === b));
+  document.querySelectorAll("section").forEach((s) => s.classList.toggle("shown", s.id === b.dataset.tab));
+}));
+
+function paintGrey(canvas, values, size, x = 0, y = 0) {
+  const ctx = canvas.getContext("2d"), img = ctx.createImageData(size, size), g = grey(values);
+  for (let i = 0; i < g.length; i++) img.data.set([g[i], g[i], g[i], 255], 4 * i);
+  ctx.putImageData(img, x, y);
+}
+
+// ---- Digits -------------------------------------------------------------------------------------
+const state = { digit: 3 };
+function options() {
+  const blendTo = $("blend-to").value;
+  return { digit: state.digit, blendTo: blendTo === "none" ? null : Number(blendTo), blend: Number($("blend").value),
+           seed: Number($("seed").value), truncation: Number($("truncation").value), method: $("method").value,
+           sliders: [...$("sliders").querySelectorAll("input")].map((s) => Number(s.value)) };
+}
+
+let pending = null, busy = false;
+async function draw() { // one render at a time; a drag's newest position wins
+  pending = options();
+  if (busy) return;
+  busy = true;
+  const d = await engines.digits();
+  while (pending) {
+    const o = pending; pending = null;
+    const t0 = performance.now();
+    try {
+      paintGrey($("digit-image"), await d.render(o), d.size);
+      $("digit-time").textContent = `drawn in ${(performance.now() - t0).toFixed(1)} ms, on this device`;
+    } catch (e) { $("digit-time").textContent = `⚠️ ${e.message}`; }
+  }
+  busy = false;
+}
+
+function labelSliders(d) {
+  const dirs = d.directions($("method").value);
+  $("sliders").replaceChildren(...dirs.slice(0, SLIDERS).map((dir, i) => {
+    const label = document.createElement("label");
+    label.textContent = `${i + 1}. ${dir.label}`;
+    const input = Object.assign(document.createElement("input"), { type: "range", min: -d.meta.slider_range,
+      max: d.meta.slider_range, step: 0.05, value: 0, id: `dir-slider-${i}` });
+    input.addEventListener("input", draw);
+    label.append(input);
+    return label;
+  }));
+}
+
+async function grid() {
+  const d = await engines.digits(), n = d.meta.latent_dim, seed = Number($("seed").value);
+  const { seedLatent } = await import("./seeds.js");
+  const z = seedLatent(seed, 10 * n); // as the server's grid: one draw of 10 latents from the seed
+  const items = [];
+  for (let digit = 0; digit < 10; digit++) for (let c = 0; c < 10; c++) {
+    items.push({ digit, latent: z.slice(c * n, (c + 1) * n), truncation: Number($("truncation").value) });
+  }
+  const images = await d.batch(items), s = d.size, canvas = $("grid");
+  canvas.width = canvas.height = 10 * s;
+  canvas.style.width = canvas.style.height = `${Math.min(420, 10 * s * 1.5)}px`;
+  images.forEach((img, i) => paintGrey(canvas, img, s, (i % 10) * s, Math.floor(i / 10) * s));
+}
+
+async function exportPng() {
+  const big = new OffscreenCanvas(280, 280), ctx = big.getContext("2d");
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage($("digit-image"), 0, 0, 280, 280);
+  save(await big.convertToBlob({ type: "image/png" }), "digit.png");
+}
+
+function save(blob, name) {
+  const a = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: name });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+async function startDigits() {
+  const d = await engines.digits();
+  $("digit-picker").replaceChildren(...[...Array(d.meta.num_classes).keys()].map((k) => {
+    const label = document.createElement("label");
+    const r = Object.assign(document.createElement("input"), { type: "radio", name: "digit", value: k, checked: k === 3 });
+    r.addEventListener("change", () => { state.digit = k; draw(); });
+    label.append(r, ` ${k}`);
+    return label;
+  }));
+  for (let k = 0; k < d.meta.num_classes; k++) $("blend-to").append(new Option(String(k)));
+  for (const [key, text] of Object.entries(d.meta.method_labels)) $("method").append(new Option(text, key));
+  labelSliders(d);
+  $("digits-status").innerHTML = `<b>Generator:</b> <code>${d.meta.source}</code>`;
+  for (const id of ["blend", "truncation"]) $(id).addEventListener("input", draw);
+  for (const id of ["blend-to", "seed"]) $(id).addEventListener("change", draw);
+  $("method").addEventListener("change", () => { labelSliders(d); draw(); });
+  $("randomise").addEventListener("click", () => { $("seed").value = Math.floor(Math.random() * 2 ** 31); draw(); });
+  $("reset").addEventListener("click", () => { $("sliders").querySelectorAll("input").forEach((s) => { s.value = 0; }); draw(); });
+  $("grid-btn").addEventListener("click", grid);
+  $("export").addEventListener("click", exportPng);
+  await draw();
+}
+
+// ---- Style and Live ------------------------------------------------------------------------------
+const art = { photo: null, painting: null, paintingKey: null };
+for (const id of ["photo", "painting"]) {
+  $(id).addEventListener("change", () => { art[id] = $(id).files[0] || null; if (id === "painting") art.paintingKey = null; });
+}
+
+async function paintingCode(s) {
+  if (!art.painting) throw new Error("choose a painting first");
+  art.paintingKey ??= `painting-${Date.now()}`;
+  return s.code(await pixels(art.painting, STYLE_SIZE), art.paintingKey);
+}
+
+async function paint() {
+  const status = $("style-status");
+  try {
+    if (!art.photo) throw new Error("choose a photo first");
+    status.textContent = "Painting…";
+    const t0 = performance.now(), s = await engines.style(), strength = Number($("strength").value);
+    const code = await paintingCode(s);
+    const photoCode = strength < 1 ? await s.code(await pixels(art.photo, STYLE_SIZE)) : null;
+    const out = await s.paint(await pixels(art.photo, Number($("size").value)), code,
+                              { strength, keepColours: $("keep").checked, photoCode });
+    const canvas = $("style-result");
+    canvas.width = out.width; canvas.height = out.height;
+    canvas.style.width = `${Math.min(out.width, 520)}px`;
+    canvas.getContext("2d").putImageData(out, 0, 0);
+    const link = $("download");
+    link.href = URL.createObjectURL(await toPng(out));
+    link.hidden = false;
+    status.textContent = `Painted ${out.width} × ${out.height} in ${((performance.now() - t0) / 1000).toFixed(2)} s, on this device`;
+  } catch (e) { status.textContent = `⚠️ ${e.message}`; }
+}
+
+let live = null;
+async function startLive() {
+  const status = $("live-status");
+  try {
+    const s = await engines.style(), code = await paintingCode(s), video = $("camera");
+    video.srcObject = await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
+    await video.play();
+    const times = [], out = $("live-out");
+    live = true;
+    while (live) {
+      const frame = await s.paint(await pixels(video, Number($("live-size").value)), code);
+      out.width = frame.width; out.height = frame.height;
+      out.getContext("2d").putImageData(frame, 0, 0);
+      times.push(performance.now());
+      if (times.length > 20) times.shift();
+      const fps = times.length > 1 ? (times.length - 1) / ((times.at(-1) - times[0]) / 1000) : 0;
+      status.textContent = `${fps.toFixed(1)} fps painted at ${frame.width} × ${frame.height}`;
+    }
+  } catch (e) { status.textContent = `⚠️ ${e.message}`; }
+}
+
+function stopLive() {
+  live = false;
+  const stream = $("camera").srcObject;
+  if (stream) stream.getTracks().forEach((t) => t.stop());
+}
+
+$("paint").addEventListener("click", paint);
+for (const id of ["strength", "keep", "size"]) $(id).addEventListener("change", () => art.photo && art.painting && paint());
+$("live-start").addEventListener("click", startLive);
+$("live-stop").addEventListener("click", stopLive);
+
+async function examples() { // the site's example pictures (examples/examples.json), with their credits
+  try {
+    const list = await (await fetch("examples/examples.json")).json();
+    $("examples").replaceChildren(...list.pictures.map((p) => {
+      const b = Object.assign(document.createElement("button"), { textContent: p.name });
+      b.addEventListener("click", async () => {
+        art[p.role] = await (await fetch(`examples/${p.file}`)).blob();
+        if (p.role === "painting") art.paintingKey = null;
+        $("style-status").textContent = `${p.role}: ${p.name}`;
+      });
+      return b;
+    }));
+    $("credits").textContent = list.credits;
+  } catch { /* a site built without examples */ }
+}
+
+examples();
+startDigits().catch((e) => { $("digits-status").textContent = `⚠️ ${e.message}`; });

@@ -1,0 +1,24 @@
+// onnxruntime-web, loaded from this site's own ort/ folder (never a CDN): threads where the page
+// is cross-origin isolated, one thread otherwise.
+import * as ort from "./ort/ort.wasm.min.mjs";
+
+const here = new URL(".", import.meta.url);
+ort.env.wasm.wasmPaths = new URL("ort/", here).href;
+ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+
+export { ort };
+
+export function threads() {
+  return ort.env.wasm.numThreads;
+}
+
+export async function session(file) {
+  return ort.InferenceSession.create(new URL(`models/${file}`, here).href,
+                                     { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
+}
+
+export async function json(file) {
+  const r = await fetch(new URL(`models/${file}`, here));
+  if (!r.ok) throw new Error(`${file}: HTTP ${r.status}`);
+  return r.json();
+}

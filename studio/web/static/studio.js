@@ -1,0 +1,46 @@
+// The page API, for automation and embedding (README, "The studio in the browser"):
+//   await window.studio.digit({digit, seed, sliders, truncation, blendTo, blend, method})
+//     -> {width, height, data}: grey 0..255, one byte per pixel
+//   await window.studio.stylize(photoBlob, paintingBlob, {strength, maxSide, keepColours}) -> a PNG Blob
+import { Digits, grey } from "./digits.js";
+import { Style, STYLE_SIZE } from "./style.js";
+
+let digits = null, style = null;
+export const engines = {
+  digits: () => (digits ??= Digits.load()),
+  style: () => (style ??= Style.load()),
+};
+
+// A picture (Blob, ImageBitmap, canvas or video) as ImageData, its long side at most maxSide and
+// both sides multiples of 4 (MicroAST's two stride-2 stages).
+export async function pixels(source, maxSide) {
+  const bitmap = source instanceof Blob ? await createImageBitmap(source) : source;
+  const w0 = bitmap.videoWidth || bitmap.width, h0 = bitmap.videoHeight || bitmap.height;
+  const scale = Math.min(1, maxSide / Math.max(w0, h0));
+  const w = Math.max(4, Math.round((w0 * scale) / 4) * 4), h = Math.max(4, Math.round((h0 * scale) / 4) * 4);
+  const canvas = new OffscreenCanvas(w, h);
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  ctx.imageSmoothingQuality = "high";
+  ctx.drawImage(bitmap, 0, 0, w, h);
+  return ctx.getImageData(0, 0, w, h);
+}
+
+export async function toPng(image) {
+  const canvas = new OffscreenCanvas(image.width, image.height);
+  canvas.getContext("2d").putImageData(image, 0, 0);
+  return canvas.convertToBlob({ type: "image/png" });
+}
+
+window.studio = {
+  async digit(options = {}) {
+    const d = await engines.digits();
+    return { width: d.size, height: d.size, data: grey(await d.render(options)) };
+  },
+  async stylize(photo, painting, { strength = 1, maxSide = 1024, keepColours = false } = {}) {
+    if (!(maxSide >= 64 && maxSide <= 2048)) throw new RangeError("maxSide must be from 64 to 2048");
+    const s = await engines.style();
+    const [p, art] = await Promise.all([pixels(photo, maxSide), pixels(painting, STYLE_SIZE)]);
+    const photoCode = strength < 1 ? await s.code(await pixels(photo, STYLE_SIZE)) : null;
+    return toPng(await s.paint(p, await s.code(art), { strength, keepColours, photoCode }));
+  },
+};

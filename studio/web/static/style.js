@@ -1,0 +1,76 @@
+// MicroAST in the browser, as studio.style.fast.FastStylizer paints: a painting's code is
+// computed once and kept; strength s mixes the photo's own code with the painting's by s, then
+// the pixels by s; "keep colours" keeps the painted luminance with the photo's chroma.
+import { ort, session } from "./engine.js";
+
+export const STYLE_SIZE = 512; // paintings (and the photo's own code) are encoded at this long side
+const CODE = ["mean1", "std1", "mean2", "std2", "w1", "b1", "w2", "b2"];
+
+export class Style {
+  static async load() {
+    const [style, content, decoder] = await Promise.all(
+      ["style_encoder.onnx", "content_encoder.onnx", "decoder.onnx"].map(session));
+    return new Style(style, content, decoder);
+  }
+
+  constructor(style, content, decoder) {
+    Object.assign(this, { style, content, decoder, codes: new Map() });
+  }
+
+  // A picture as (1, 3, H, W) in [0, 1]; `pixels` is an ImageData whose sides are multiples of 4.
+  static tensor(pixels) {
+    const { width: w, height: h, data } = pixels, n = w * h, t = new Float32Array(3 * n);
+    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) t[c * n + i] = data[4 * i + c] / 255;
+    return new ort.Tensor("float32", t, [1, 3, h, w]);
+  }
+
+  async code(pixels, key = null) {
+    if (key && this.codes.has(key)) return this.codes.get(key);
+    const out = await this.style.run({ painting: Style.tensor(pixels) });
+    const code = CODE.map((name) => out[name]);
+    if (key) this.codes.set(key, code);
+    return code;
+  }
+
+  // photo: ImageData (sides multiples of 4); paintingCode from code(); photoCode (the photo at
+  // most STYLE_SIZE, for strength < 1); returns an ImageData of the photo's size.
+  async paint(photo, paintingCode, { strength = 1, keepColours = false, photoCode = null } = {}) {
+    const x = Style.tensor(photo);
+    if (strength <= 0) return photo;
+    let code = paintingCode;
+    if (strength < 1) {
+      code = paintingCode.map((t, i) => mix(photoCode[i], t, strength));
+    }
+    const { c1, c2 } = await this.content.run({ photo: x });
+    const feeds = { c1, c2 };
+    CODE.forEach((name, i) => { feeds[name] = code[i]; });
+    const { painted } = await this.decoder.run(feeds);
+    return toImage(painted.data, x.data, photo.width, photo.height, strength, keepColours);
+  }
+}
+
+function mix(own, painting, s) {
+  const out = new Float32Array(own.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = (1 - s) * own.data[i] + s * painting.data[i];
+  return new ort.Tensor("float32", out, own.dims);
+}
+
+function toImage(styled, photo, w, h, s, keepColours) {
+  const n = w * h, out = new ImageData(w, h);
+  for (let i = 0; i < n; i++) {
+    let rgb = [0, 1, 2].map((c) => Math.min(1, Math.max(0, styled[c * n + i])));
+    if (s < 1) rgb = rgb.map((v, c) => s * v + (1 - s) * photo[c * n + i]);
+    if (keepColours) rgb = keepChroma(rgb, [0, 1, 2].map((c) => photo[c * n + i]));
+    for (let c = 0; c < 3; c++) out.data[4 * i + c] = Math.floor(Math.min(1, Math.max(0, rgb[c])) * 255 + 0.5);
+    out.data[4 * i + 3] = 255;
+  }
+  return out;
+}
+
+function keepChroma([r, g, b], [pr, pg, pb]) {
+  const y = 0.299 * r + 0.587 * g + 0.114 * b;
+  const py = 0.299 * pr + 0.587 * pg + 0.114 * pb;
+  const cb = (pb - py) * 0.564, cr = (pr - py) * 0.713;
+  const red = y + 1.403 * cr, blue = y + 1.773 * cb; // studio.style.tensors.ycbcr_to_rgb
+  return [red, (y - 0.299 * red - 0.114 * blue) / 0.587, blue];
+}
