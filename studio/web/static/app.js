@@ -149,6 +149,7 @@ async function startLive() {
     const times = [], out = $("live-out");
     live = true;
     while (live) {
+      await new Promise(requestAnimationFrame); // let the page draw and take input between frames
       const frame = await s.paint(await pixels(video, Number($("live-size").value)), code);
       out.width = frame.width; out.height = frame.height;
       out.getContext("2d").putImageData(frame, 0, 0);

@@ -43,7 +43,8 @@ export class Style {
     }
     const { c1, c2 } = await this.content.run({ photo: x });
     const feeds = { c1, c2 };
-    CODE.forEach((name, i) => { feeds[name] = code[i]; });
+    // copies: the runtime's worker takes the buffers it is given, and the painting's code is kept
+    CODE.forEach((name, i) => { feeds[name] = new ort.Tensor("float32", code[i].data.slice(), code[i].dims); });
     const { painted } = await this.decoder.run(feeds);
     return toImage(painted.data, x.data, photo.width, photo.height, strength, keepColours);
   }

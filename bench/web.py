@@ -1,0 +1,130 @@
+"""The studio in the browser, measured in headless Chromium on this machine.
+
+    python bench/web.py [--site DIR] [--runs 200]
+
+Builds the static studio (or uses --site), serves it with cross-origin isolation and prints: the
+first digit after opening, one digit (p50 / p95 over --runs, through the page API), a 512 px photo
+with the painting's code cached on two threads and on one, the webcam (Chromium's fake camera) at
+256 px in frames per second shown, and the site's download size; then one JSON line. Every request
+to anywhere but the local server is blocked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.load import pct  # noqa: E402
+from studio.ui.testing import CHROMIUM_ARGS, chromium_path  # noqa: E402
+
+PAINT = """async ([photo, painting, runs]) => {
+  const { engines, pixels } = await import("./studio.js");
+  const s = await engines.style();
+  const get = async (u) => (await fetch(u)).blob();
+  const code = await s.code(await pixels(await get(painting), 512), "bench");
+  const p = await pixels(await get(photo), 512);
+  await s.paint(p, code);  // warm
+  const times = [];
+  for (let i = 0; i < runs; i++) { const t = performance.now(); await s.paint(p, code); times.push(performance.now() - t); }
+  return times; }"""
+DIGITS = """async (runs) => {
+  await window.studio.digit({digit: 3, seed: 1});
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await window.studio.digit({digit: i % 10, seed: i, sliders: [Math.sin(i), Math.cos(i)]});
+    times.push(performance.now() - t);
+  }
+  return times; }"""
+
+
+def y4m(path: Path, width=640, height=480, frames=30) -> None:
+    """A moving test pattern as Y4M, the fake camera's input."""
+    import numpy as np
+
+    with open(path, "wb") as f:
+        f.write(f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1 C420jpeg\n".encode())
+        yy, xx = np.mgrid[0:height, 0:width]
+        for i in range(frames):
+            y = ((xx + yy + 8 * i) % 256).astype(np.uint8)
+            f.write(b"FRAME\n" + y.tobytes() + np.full((height // 2) * (width // 2) * 2, 128, np.uint8).tobytes())
+
+
+def page_in(browser, url):
+    page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+    return page
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--site", help="a built site (default: build one in a temporary folder)")
+    ap.add_argument("--runs", type=int, default=200)
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    from studio.web.site import build_site, server, sizes
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-web-"))
+    site = Path(args.site) if args.site else tmp / "site"
+    if not args.site:
+        build_site(site)
+    camera = tmp / "camera.y4m"
+    y4m(camera)
+    httpd = server(site, port=0)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    out = {"site": sizes(site)}
+    fake = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={camera}"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS + fake, headless=True)
+        page = page_in(browser, url)
+        t0 = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function("() => document.querySelector('#digit-time').innerText.includes('drawn in')",
+                               timeout=60000)
+        out["first_digit_s"] = round(time.perf_counter() - t0, 2)
+        out["threads"] = page.evaluate("async () => (await import('./engine.js')).threads()")
+        digits = page.evaluate(DIGITS, args.runs)
+        out["digit_ms"] = {"p50": round(pct(digits, 50), 2), "p95": round(pct(digits, 95), 2)}
+        for threads in (out["threads"], 1):
+            tab = page_in(browser, url)
+            tab.goto(f"{url}?threads={threads}")
+            times = tab.evaluate(PAINT, ["examples/astronaut.jpg", "examples/starry_night.jpg", 5])
+            out[f"photo_512_s_{threads}_threads"] = round(pct(times, 50) / 1000, 3)
+            tab.context.close()
+        live = page_in(browser, url)
+        live.goto(url)
+        live.get_by_role("tab", name="Style").click()
+        live.get_by_role("button", name="starry night").click()
+        live.get_by_role("tab", name="Live").click()
+        live.locator("#live-start").click()
+        live.wait_for_timeout(8000)
+        text = live.locator("#live-status").inner_text()
+        out["live_256_fps"] = float(text.split()[0]) if "fps" in text else text
+        browser.close()
+    httpd.shutdown()
+    s = out["site"]
+    print(f"site: {s['bytes'] / 2**20:.1f} MB ({s['gzip_bytes'] / 2**20:.1f} MB gzip), examples apart "
+          f"{s['examples_bytes'] / 2**20:.1f} MB; threads {out['threads']}")
+    print(f"first digit {out['first_digit_s']} s after opening; a digit p50 {out['digit_ms']['p50']} ms, "
+          f"p95 {out['digit_ms']['p95']} ms")
+    many = out[f"photo_512_s_{out['threads']}_threads"]
+    print(f"512 px photo, the painting's code cached: {many} s on {out['threads']} threads, "
+          f"{out['photo_512_s_1_threads']} s on one")
+    print(f"webcam at 256 px: {out['live_256_fps']} fps shown")
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
