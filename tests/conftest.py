@@ -18,7 +18,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "app: starts the app or a child process (the CLI, an engine, a job)")
 
 
-APP_FIXTURES = {"app_url", "browser", "page"}
+APP_FIXTURES = {"app_url", "browser", "page", "launch_chromium"}
 
 
 def pytest_collection_modifyitems(items):
@@ -27,7 +27,7 @@ def pytest_collection_modifyitems(items):
         used = set(getattr(item, "fixturenames", ()))
         if used & APP_FIXTURES:
             item.add_marker(pytest.mark.app)
-        if used & {"browser", "page"}:
+        if used & {"browser", "page", "launch_chromium"}:
             item.add_marker(pytest.mark.browser)
 
 
@@ -86,18 +86,31 @@ def app_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright_session():
+    """One Playwright for the session (a second sync one cannot start inside the first)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def launch_chromium(playwright_session):
+    """launch(*extra_args) -> a headless Chromium on this machine."""
     from studio.ui.testing import CHROMIUM_ARGS, chromium_path
 
     path = chromium_path()
     if path is None:
         pytest.fail("Chromium is required for browser tests: apt-get install chromium (or set CHROMIUM_PATH)")
-    from playwright.sync_api import sync_playwright
+    return lambda *extra: playwright_session.chromium.launch(executable_path=path, headless=True,
+                                                             args=CHROMIUM_ARGS + list(extra))
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+
+@pytest.fixture(scope="session")
+def browser(launch_chromium):
+    b = launch_chromium()
+    yield b
+    b.close()
 
 
 @pytest.fixture

@@ -110,3 +110,87 @@ def test_no_request_leaves_the_page_with_a_picture(local_page, photos, paintings
                                  timeout=120000)
     assert local_page.elsewhere == []
     assert all(method == "GET" and not body for method, _, body in local_page.requests)
+
+
+def _stroke(page, points, box):
+    x0, y0, size = box["x"], box["y"], box["width"]
+    page.mouse.move(x0 + points[0][0] * size, y0 + points[0][1] * size)
+    page.mouse.down()
+    for x, y in points[1:]:
+        for k in range(1, 5):  # several moves per segment, as a hand makes
+            page.mouse.move(x0 + x * size, y0 + y * size, steps=2)
+    page.mouse.up()
+
+
+@pytest.mark.parametrize("digit", [1, 7, 0])
+def test_a_drawn_digit_finds_its_twin_in_the_browser(local_page, digit):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "digits"))
+    from mouse_drawings import DIGITS
+
+    box = local_page.locator("#sketch").bounding_box()
+    for points in DIGITS[digit]:
+        _stroke(local_page, [(0.15 + 0.7 * x, 0.15 + 0.7 * y) for x, y in points], box)
+    local_page.locator("#twin-label").get_by_text(f"Looks like a {digit}").wait_for(timeout=30000)
+    assert local_page.locator(f"#digit-picker input[value='{digit}']").is_checked()
+    local_page.locator("#sketch-clear").click()
+    local_page.locator("#twin-back").click()
+    local_page.locator("#twin-label").get_by_text("Seed mode").wait_for(timeout=5000)
+    assert local_page.elsewhere == []
+
+
+def test_grid_and_interpolation_equal_the_servers(local_page):
+    from studio.digits import DigitStudio
+
+    studio = DigitStudio.from_checkpoint("shipped")
+    local_page.locator("#seed").fill("5")
+    local_page.locator("#grid-btn").click()
+    local_page.locator("#frames").fill("6")
+    local_page.locator("#interp-btn").click()
+    local_page.wait_for_function("() => document.querySelector('#strip').width === 168 && "
+                                 "document.querySelector('#grid').width === 280", timeout=30000)
+    read = "(id) => Array.from(document.getElementById(id).getContext('2d').getImageData(0, 0, " \
+           "document.getElementById(id).width, document.getElementById(id).height).data.filter((_, i) => i % 4 == 0))"
+    grid = np.array(local_page.evaluate(read, "grid"), np.int16).reshape(280, 280)
+    want = np.asarray(studio.grid(seed=5, columns=10), np.int16)
+    # the server's grid has gutters between cells; compare cell by cell
+    cells = [want[2 + r * 30:2 + r * 30 + 28, 2 + c * 30:2 + c * 30 + 28] for r in range(10) for c in range(10)] \
+        if want.shape[0] > 280 else [want[r * 28:(r + 1) * 28, c * 28:(c + 1) * 28] for r in range(10) for c in range(10)]
+    mine = [grid[r * 28:(r + 1) * 28, c * 28:(c + 1) * 28] for r in range(10) for c in range(10)]
+    assert max(int(np.abs(a - b).max()) for a, b in zip(mine, cells)) <= 2
+    strip = np.array(local_page.evaluate(read, "strip"), np.int16).reshape(28, 168)
+    frames = studio.interpolate(5, 7, digit=3, frames=6)
+    assert max(int(np.abs(strip[:, k * 28:(k + 1) * 28] - np.asarray(f, np.int16)).max())
+               for k, f in enumerate(frames)) <= 2
+
+
+def test_the_webcam_is_painted_in_the_browser(browser_with_camera, site_url):
+    page = browser_with_camera.new_context().new_page()
+    outside = []
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(site_url)
+               else (outside.append(r.request.url), r.abort()))
+    page.goto(site_url)
+    page.get_by_role("tab", name="Style").click()
+    page.get_by_role("button", name="starry night").click()
+    page.get_by_role("tab", name="Live").click()
+    page.locator("#live-start").click()
+    page.wait_for_function("() => /[1-9][0-9.]* fps painted at 256/.test(document.querySelector('#live-status').innerText)",
+                           timeout=60000)
+    page.locator("#live-stop").click()
+    assert outside == []
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def browser_with_camera(tmp_path_factory, launch_chromium):
+    """Chromium with its fake camera playing a moving test pattern."""
+    from bench.web import y4m
+
+    camera = tmp_path_factory.mktemp("camera") / "pattern.y4m"
+    y4m(camera, frames=10)
+    b = launch_chromium("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                        f"--use-file-for-fake-video-capture={camera}")
+    yield b
+    b.close()

@@ -2,6 +2,7 @@
 import { grey } from "./digits.js";
 import { STYLE_SIZE } from "./style.js";
 import { engines, pixels, toPng } from "./studio.js";
+import { readDrawing, Twin } from "./twin.js";
 
 const $ = (id) => document.getElementById(id);
 const SLIDERS = 8;
@@ -18,10 +19,10 @@ function paintGrey(canvas, values, size, x = 0, y = 0) {
 }
 
 // ---- Digits -------------------------------------------------------------------------------------
-const state = { digit: 3 };
+const state = { digit: 3, latent: null };
 function options() {
   const blendTo = $("blend-to").value;
-  return { digit: state.digit, blendTo: blendTo === "none" ? null : Number(blendTo), blend: Number($("blend").value),
+  return { digit: state.digit, latent: state.latent, blendTo: blendTo === "none" ? null : Number(blendTo), blend: Number($("blend").value),
            seed: Number($("seed").value), truncation: Number($("truncation").value), method: $("method").value,
            sliders: [...$("sliders").querySelectorAll("input")].map((s) => Number(s.value)) };
 }
@@ -70,6 +71,54 @@ async function grid() {
   images.forEach((img, i) => paintGrey(canvas, img, s, (i % 10) * s, Math.floor(i / 10) * s));
 }
 
+async function interpolate() { // along the great circle between the two seeds' latents, as the server does
+  const d = await engines.digits(), { seedLatent } = await import("./seeds.js"), n = d.meta.latent_dim;
+  const frames = Math.min(60, Math.max(2, Math.round(Number($("frames").value)) || 10));
+  const a = state.latent ? Float32Array.from(state.latent) : seedLatent(Number($("seed").value), n);
+  const b = seedLatent(Number($("seed-b").value), n);
+  const norm = (v) => Math.hypot(...v), dot = a.reduce((s, v, i) => s + (v / norm(a)) * (b[i] / norm(b)), 0);
+  const omega = Math.acos(Math.min(1 - 1e-7, Math.max(-1 + 1e-7, dot))), so = Math.sin(omega);
+  const o = options();
+  const items = [...Array(frames).keys()].map((k) => {
+    const t = k / (frames - 1);
+    const [wa, wb] = Math.abs(so) < 1e-6 ? [1 - t, t] : [Math.sin((1 - t) * omega) / so, Math.sin(t * omega) / so];
+    return { ...o, blendTo: null, latent: Array.from(a, (v, i) => wa * v + wb * b[i]) };
+  });
+  const images = await d.batch(items), s = d.size, strip = $("strip");
+  strip.width = frames * s; strip.height = s;
+  strip.style.width = `${Math.min(520, frames * s * 2)}px`;
+  images.forEach((img, k) => paintGrey(strip, img, s, k * s, 0));
+}
+
+function sketchpad() { // draw with a pointer (mouse, pen, finger); each finished stroke finds the twin
+  const canvas = $("sketch"), ctx = canvas.getContext("2d");
+  let down = false;
+  ctx.lineWidth = 18; ctx.lineCap = ctx.lineJoin = "round"; ctx.strokeStyle = "#000";
+  const at = (e) => { const r = canvas.getBoundingClientRect();
+    return [(e.clientX - r.left) * canvas.width / r.width, (e.clientY - r.top) * canvas.height / r.height]; };
+  canvas.addEventListener("pointerdown", (e) => { down = true; ctx.beginPath(); ctx.moveTo(...at(e)); ctx.lineTo(...at(e)); ctx.stroke(); });
+  canvas.addEventListener("pointermove", (e) => { if (down) { ctx.lineTo(...at(e)); ctx.stroke(); } });
+  const end = () => { if (down) { down = false; findTwin(); } };
+  canvas.addEventListener("pointerup", end);
+  canvas.addEventListener("pointerleave", end);
+  $("sketch-clear").addEventListener("click", () => ctx.clearRect(0, 0, canvas.width, canvas.height));
+  $("twin-back").addEventListener("click", () => { state.latent = null; $("twin-label").textContent = "Seed mode."; draw(); });
+}
+
+let twin = null;
+async function findTwin() {
+  try {
+    twin ??= await Twin.load();
+    const found = await twin.find(readDrawing($("sketch")));
+    state.latent = found.latent;
+    state.digit = found.digit;
+    document.querySelector(`#digit-picker input[value="${found.digit}"]`).checked = true;
+    $("twin-label").textContent = `Looks like a ${found.digit} (${Math.round(100 * found.confidence)} % sure): ` +
+      "every control now works on your handwriting.";
+    await draw();
+  } catch (e) { $("twin-label").textContent = `⚠️ ${e.message}`; }
+}
+
 async function exportPng() {
   const big = new OffscreenCanvas(280, 280), ctx = big.getContext("2d");
   ctx.imageSmoothingEnabled = false;
@@ -102,6 +151,8 @@ async function startDigits() {
   $("randomise").addEventListener("click", () => { $("seed").value = Math.floor(Math.random() * 2 ** 31); draw(); });
   $("reset").addEventListener("click", () => { $("sliders").querySelectorAll("input").forEach((s) => { s.value = 0; }); draw(); });
   $("grid-btn").addEventListener("click", grid);
+  $("interp-btn").addEventListener("click", interpolate);
+  sketchpad();
   $("export").addEventListener("click", exportPng);
   await draw();
 }
