@@ -11,7 +11,7 @@ EXPORT_DOC = """Export the studio's models as ONNX for onnxruntime-web, each che
 
     python -m studio export-web [--generator SPEC] [--no-style] [--half] --out DIR
 
-Writes generator.onnx with generator.json (latent size, classes, named directions of both
+Writes generator.onnx with generator.web.json (latent size, classes, named directions of both
 methods), encoder.onnx (a drawing's twin proposal, when the generator has one) and MicroAST as
 style_encoder.onnx, content_encoder.onnx and decoder.onnx (a painting is encoded once). The
 generator and encoder must match PyTorch within 1e-4; MicroAST within 40 dB PSNR on the Style

@@ -73,7 +73,7 @@ def _session(path: Path):
 
 # ---- the generator -----------------------------------------------------------------------------
 def export_generator(studio, out: Path, source: str = "shipped", half: bool = False) -> dict:
-    """generator.onnx and generator.json (latent size, classes, named directions of both methods);
+    """generator.onnx and generator.web.json (latent size, classes, named directions of both methods);
     half: then its weights are stored as float16 and checked again, within HALF_TOLERANCE."""
     from studio.digits import MAX_SEED, SLIDER_RANGE
     from studio.digits.directions import METHODS

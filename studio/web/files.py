@@ -1,8 +1,8 @@
-"""The names of the files a browser build holds: defined once, read by the exporter, the site
-builder, the app that serves them and the page's own scripts (through runtime.json)."""
+"""The names of the files a browser build holds, for the exporter and the site builder. The page's
+scripts name them once too, in static/engine.js's FILES (tests/web/test_export.py keeps the two equal)."""
 
 GENERATOR = "generator.onnx"
-GENERATOR_META = "generator.json"  # latent size, classes, named directions, the source's metrics
+GENERATOR_META = "generator.web.json"  # latent size, classes, named directions, the source's metrics
 ENCODER = "encoder.onnx"  # the twin's proposal: a drawing -> (latent, class logits)
 STYLE_ENCODER = "style_encoder.onnx"  # a painting -> its code (eight tensors)
 CONTENT_ENCODER = "content_encoder.onnx"  # a photo -> its two feature maps

@@ -19,7 +19,7 @@ STATIC = Path(__file__).parent / "static"
 # Cross-origin isolation: without both, browsers give a page no SharedArrayBuffer, so one thread.
 ISOLATION = {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp",
              "Cross-Origin-Resource-Policy": "same-origin"}
-EXAMPLES = {"photo": ("astronaut", "chelsea"), "painting": ("starry_night", "wave", "composition_vii")}
+EXAMPLES = {"photo": ("astronaut", "chelsea", "coffee"), "painting": ("starry_night", "wave", "composition_vii")}
 
 
 class SiteError(UserError, ValueError):

@@ -91,3 +91,17 @@ def test_a_site_is_never_written_over_other_files(tmp_path):
     with pytest.raises(SiteError, match="holds other files"):
         build_site(tmp_path)
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_the_pages_scripts_name_the_files_as_the_exporter_does():
+    import re
+
+    from studio.web.site import STATIC
+
+    engine = (STATIC / "engine.js").read_text()
+    named = set(re.findall(r'"([\w.]+\.(?:onnx|json))"', engine[engine.index("export const FILES"):]))
+    assert named == {files.GENERATOR, files.GENERATOR_META, files.ENCODER, files.STYLE_ENCODER,
+                     files.CONTENT_ENCODER, files.DECODER}
+    for script in STATIC.glob("*.js"):
+        if script.name != "engine.js":
+            assert not re.search(r'"[\w.]+\.onnx"', script.read_text()), script.name

@@ -1,14 +1,14 @@
 // The Digits engine in the browser: the same latent from the same seed as the server
 // (seeds.js), truncation and sliders as studio.digits.pipeline.DigitStudio.edit, then the
 // exported generator. Images are Float32Arrays in [-1, 1]; grey() maps them to 0..255.
-import { ort, session, json } from "./engine.js";
+import { FILES, ort, session, json } from "./engine.js";
 import { seedLatent } from "./seeds.js";
 
 const f32 = Math.fround;
 
 export class Digits {
   static async load() {
-    const [meta, net] = await Promise.all([json("generator.json"), session("generator.onnx")]);
+    const [meta, net] = await Promise.all([json(FILES.meta), session(FILES.generator)]);
     return new Digits(meta, net);
   }
 

@@ -12,6 +12,12 @@ ort.env.wasm.proxy = true;
 
 export { ort };
 
+// The build's file names (studio/web/files.py names them for the exporter).
+export const FILES = {
+  generator: "generator.onnx", meta: "generator.web.json", encoder: "encoder.onnx",
+  style: "style_encoder.onnx", content: "content_encoder.onnx", decoder: "decoder.onnx",
+};
+
 export function threads() {
   return ort.env.wasm.numThreads;
 }

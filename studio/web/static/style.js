@@ -1,7 +1,7 @@
 // MicroAST in the browser, as studio.style.fast.FastStylizer paints: a painting's code is
 // computed once and kept; strength s mixes the photo's own code with the painting's by s, then
 // the pixels by s; "keep colours" keeps the painted luminance with the photo's chroma.
-import { ort, session } from "./engine.js";
+import { FILES, ort, session } from "./engine.js";
 
 export const STYLE_SIZE = 512; // paintings (and the photo's own code) are encoded at this long side
 const CODE = ["mean1", "std1", "mean2", "std2", "w1", "b1", "w2", "b2"];
@@ -9,7 +9,7 @@ const CODE = ["mean1", "std1", "mean2", "std2", "w1", "b1", "w2", "b2"];
 export class Style {
   static async load() {
     const [style, content, decoder] = await Promise.all(
-      ["style_encoder.onnx", "content_encoder.onnx", "decoder.onnx"].map(session));
+      [FILES.style, FILES.content, FILES.decoder].map(session));
     return new Style(style, content, decoder);
   }
 
@@ -57,13 +57,17 @@ function mix(own, painting, s) {
 }
 
 function toImage(styled, photo, w, h, s, keepColours) {
-  const n = w * h, out = new ImageData(w, h);
-  for (let i = 0; i < n; i++) {
-    let rgb = [0, 1, 2].map((c) => Math.min(1, Math.max(0, styled[c * n + i])));
-    if (s < 1) rgb = rgb.map((v, c) => s * v + (1 - s) * photo[c * n + i]);
-    if (keepColours) rgb = keepChroma(rgb, [0, 1, 2].map((c) => photo[c * n + i]));
-    for (let c = 0; c < 3; c++) out.data[4 * i + c] = Math.floor(Math.min(1, Math.max(0, rgb[c])) * 255 + 0.5);
-    out.data[4 * i + 3] = 255;
+  const n = w * h, out = new ImageData(w, h), d = out.data, rgb = [0, 0, 0], own = [0, 0, 0];
+  const clip = (v) => (v < 0 ? 0 : v > 1 ? 1 : v);
+  for (let i = 0; i < n; i++) { // one pass, no allocation per pixel
+    for (let c = 0; c < 3; c++) {
+      own[c] = photo[c * n + i];
+      rgb[c] = clip(styled[c * n + i]);
+      if (s < 1) rgb[c] = s * rgb[c] + (1 - s) * own[c];
+    }
+    const px = keepColours ? keepChroma(rgb, own) : rgb;
+    for (let c = 0; c < 3; c++) d[4 * i + c] = Math.floor(clip(px[c]) * 255 + 0.5);
+    d[4 * i + 3] = 255;
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // box scaled to 20 px, its centre of mass on the 28 x 28 field's centre), then the exported
 // encoder's proposal: a latent and the digit it looks like. The server refines the proposal by
 // optimisation; here the proposal is the twin.
-import { ort, session } from "./engine.js";
+import { FILES, ort, session } from "./engine.js";
 
 const FIELD = 28, BOX = 20;
 
@@ -48,7 +48,7 @@ export function readDrawing(canvas) {
 
 export class Twin {
   static async load() {
-    return new Twin(await session("encoder.onnx"));
+    return new Twin(await session(FILES.encoder));
   }
 
   constructor(net) {
