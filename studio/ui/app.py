@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import threading
@@ -65,6 +66,19 @@ def build_app(generator: str | None = "shipped") -> gr.Blocks:
     return demo
 
 
+def _forget_served_files(demo: gr.Blocks) -> None:
+    """At exit, remove every file this app put into Gradio's cache (its outputs, visitors' uploads).
+    Gradio means to do this when its server shuts down (delete_cache), but on Ctrl-C or SIGTERM the
+    process ends before that runs (measured: nothing was removed); its own helper, called here,
+    keeps what Gradio keeps on purpose (the examples' copies, reused at the next start)."""
+    from gradio.route_utils import delete_files_created_by_app
+
+    try:
+        delete_files_created_by_app(demo, age=None)
+    except Exception:  # noqa: BLE001 - at exit, remove what can be removed
+        pass
+
+
 def _close_on_sigterm(signum, frame):
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one is enough: a second must not break the close
     raise KeyboardInterrupt
@@ -83,6 +97,7 @@ def launch(demo: gr.Blocks, **overrides):
         mcp_server=os.environ.get("STUDIO_MCP", "1") != "0",
     )
     settings.update(overrides)
+    atexit.register(_forget_served_files, demo)
     if threading.current_thread() is threading.main_thread():
         # SIGTERM (a Space restarting, systemd, docker stop) closes the app as Ctrl-C does, so its
         # exit handlers run and its training job stops with a checkpoint (studio.core.children).

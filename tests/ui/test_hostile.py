@@ -181,3 +181,42 @@ def test_a_cut_off_upload_is_removed_within_the_hour(tmp_path, monkeypatch):
         os.utime(stray, (old, old))
     assert sorted(folders.prune_cut_off_uploads()) == strays
     assert [p for p in uploads.iterdir() if p.is_dir()] == served and not list(uploads.glob("tmp*"))
+
+
+@pytest.mark.app
+def test_after_sigterm_the_apps_cache_holds_nothing_it_wrote(tmp_path):
+    """The finding: after SIGTERM, 383 cache entries (250 MB) remained. SIGTERM now closes the app
+    as Ctrl-C does, so Gradio's shutdown removes every file the app put in its cache."""
+    import os
+    import signal
+    import subprocess
+    import time
+    from pathlib import Path
+
+    from gradio_client import Client
+
+    from studio.style.examples import example_pairs
+    from studio.ui.testing import draw_digit, serve_app
+
+    cache = tmp_path / "gradio"
+    with serve_app({"GRADIO_TEMP_DIR": str(cache), "STUDIO_MCP": "0"}) as (url, _, pid):
+        client = Client(url, verbose=False)
+        client.predict(3, 1.0, api_name="/digit_grid")  # pictures written into the cache
+        client.predict(3, 1.0, api_name="/grid")
+        draw_digit(client)
+        before = [p for p in cache.rglob("*") if p.is_file()]
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(100):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            if subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True).stdout.startswith("Z"):
+                break
+            time.sleep(0.1)
+    after = {p.name for p in cache.rglob("*") if p.is_file()}
+    assert len(before) > len(after), "the requests were expected to leave files in the cache"
+    # What stays is Gradio's copy of the Style tab's example pictures (kept on purpose, under names
+    # made from their content, so the next start reuses them instead of adding more).
+    examples = {Path(p).name for pair in example_pairs(allow_download=False)[0] for p in pair}
+    assert after <= examples, after - examples
