@@ -31,6 +31,7 @@ ID = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(16)
 NOUNS = {"stylize": "paintings", "twin": "twin searches", "video": "videos", "load": "generator loads",
          "train": "training starts"}
 IDLE_S = 24 * 3600  # a visitor with no running job is forgotten after a day (their runs age out too)
+MAX_VISITORS = 10_000  # past it the least recently seen (with no running job) are forgotten first
 
 
 class Busy(UserError, RuntimeError):
@@ -67,6 +68,7 @@ class Visitors:
         self._visitors: dict[str, Visitor] = {}
         self._sessions: dict[str, str] = {}  # Gradio session -> visitor key
         self._owners: OrderedDict[str, None] = OrderedDict()  # keys holding a generator, least recent first
+        self._swept = 0.0  # when idle visitors were last looked for
 
     # -- who ---------------------------------------------------------------------------------
     def arrive(self, stored: str | None) -> str:
@@ -104,9 +106,17 @@ class Visitors:
             return visitor
 
     def _forget_idle(self) -> None:
-        old = time.monotonic() - IDLE_S
-        for key in [k for k, v in self._visitors.items() if v.seen < old and not v.jobs.running()]:
-            self._drop_generator(self._visitors.pop(key))
+        """A day without a visit, or past MAX_VISITORS (API clients make a visitor per session)."""
+        now = time.monotonic()
+        if len(self._visitors) < MAX_VISITORS and now - self._swept < 60:
+            return
+        self._swept = now
+        idle = sorted((v for v in self._visitors.values() if not v.jobs.running()), key=lambda v: v.seen)
+        excess = len(self._visitors) - MAX_VISITORS + 1
+        for i, visitor in enumerate(idle):
+            if visitor.seen >= now - IDLE_S and i >= excess:
+                break
+            self._drop_generator(self._visitors.pop(visitor.key))
 
     # -- generators --------------------------------------------------------------------------
     def generator(self):

@@ -186,3 +186,20 @@ def test_after_a_visitor_uses_their_run_the_mcp_tools_still_draw_with_the_defaul
     tool = np.asarray(tools.draw_digit(3, 42, -1, 0.5, 1.0))
     shipped = np.asarray(GENERATOR.get().image(seed=42, digit=3, blend=0.5, truncation=1.0).resize((280, 280), 0))
     assert np.array_equal(tool, shipped)
+
+
+def test_idle_visitors_are_forgotten_and_their_number_is_bounded(crowd, as_session, monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(mod.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(mod, "MAX_VISITORS", 5)
+    as_session("busy")
+    monkeypatch.setattr(crowd.jobs(), "running", lambda: True)  # a visitor with a running job stays
+    for k in range(8):
+        now[0] += 1
+        as_session(f"api-{k}")
+        crowd.current()
+    assert len(crowd._visitors) <= 5 and "s:busy" in crowd._visitors and "s:api-7" in crowd._visitors
+    now[0] += mod.IDLE_S + 61
+    as_session("late")
+    crowd.current()
+    assert set(crowd._visitors) == {"s:busy", "s:late"}
