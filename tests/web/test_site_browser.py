@@ -194,3 +194,21 @@ def browser_with_camera(tmp_path_factory, launch_chromium):
                         f"--use-file-for-fake-video-capture={camera}")
     yield b
     b.close()
+
+
+def test_a_kept_picture_is_encoded_once(local_page):
+    """A second painting of the same photo with the same painting (another strength) runs neither
+    encoder again: only the decoder, as the server's engine does."""
+    counts = local_page.evaluate("""async () => {
+        const { engines } = await import("./studio.js");
+        const s = await engines.style(), n = { style: 0, content: 0 };
+        for (const k of ["style", "content"]) { const run = s[k].run.bind(s[k]); s[k].run = (f) => (n[k]++, run(f)); }
+        const photo = await (await fetch("examples/chelsea.jpg")).blob();
+        const art = await (await fetch("examples/wave.jpg")).blob();
+        await window.studio.stylize(photo, art, {maxSide: 256, strength: 0.5});
+        const first = { ...n };
+        await window.studio.stylize(photo, art, {maxSide: 256, strength: 0.8});
+        return [first, n]; }""")
+    first, after = counts
+    assert first == {"style": 2, "content": 1}  # the painting's code, the photo's own code, the photo's features
+    assert after == first

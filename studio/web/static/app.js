@@ -158,14 +158,17 @@ async function startDigits() {
 }
 
 // ---- Style and Live ------------------------------------------------------------------------------
-const art = { photo: null, painting: null, paintingKey: null };
-for (const id of ["photo", "painting"]) {
-  $(id).addEventListener("change", () => { art[id] = $(id).files[0] || null; if (id === "painting") art.paintingKey = null; });
+// A picture's key changes with the picture: its code and encoding are computed once, then kept.
+const art = { photo: null, painting: null, photoKey: null, paintingKey: null };
+let picked = 0;
+function choose(role, blob) {
+  art[role] = blob;
+  art[`${role}Key`] = blob ? `${role}-${++picked}` : null;
 }
+for (const id of ["photo", "painting"]) $(id).addEventListener("change", () => choose(id, $(id).files[0] || null));
 
 async function paintingCode(s) {
   if (!art.painting) throw new Error("choose a painting first");
-  art.paintingKey ??= `painting-${Date.now()}`;
   return s.code(await pixels(art.painting, STYLE_SIZE), art.paintingKey);
 }
 
@@ -176,9 +179,10 @@ async function paint() {
     status.textContent = "Painting…";
     const t0 = performance.now(), s = await engines.style(), strength = Number($("strength").value);
     const code = await paintingCode(s);
-    const photoCode = strength < 1 ? await s.code(await pixels(art.photo, STYLE_SIZE)) : null;
-    const out = await s.paint(await pixels(art.photo, Number($("size").value)), code,
-                              { strength, keepColours: $("keep").checked, photoCode });
+    const photoCode = strength < 1 ? await s.code(await pixels(art.photo, STYLE_SIZE), `${art.photoKey}-own`) : null;
+    const size = Number($("size").value);
+    const out = await s.paint(await pixels(art.photo, size), code,
+                              { strength, keepColours: $("keep").checked, photoCode, photoKey: `${art.photoKey}-${size}` });
     const canvas = $("style-result");
     canvas.width = out.width; canvas.height = out.height;
     canvas.style.width = `${Math.min(out.width, 520)}px`;
@@ -229,8 +233,7 @@ async function examples() { // the site's example pictures (examples/examples.js
     $("examples").replaceChildren(...list.pictures.map((p) => {
       const b = Object.assign(document.createElement("button"), { textContent: p.name });
       b.addEventListener("click", async () => {
-        art[p.role] = await (await fetch(`examples/${p.file}`)).blob();
-        if (p.role === "painting") art.paintingKey = null;
+        choose(p.role, await (await fetch(`examples/${p.file}`)).blob());
         $("style-status").textContent = `${p.role}: ${p.name}`;
       });
       return b;

@@ -31,6 +31,11 @@ export async function toPng(image) {
   return canvas.convertToBlob({ type: "image/png" });
 }
 
+// Blobs seen before keep their key, so a painting (or a photo) is encoded once however often it is used.
+const keys = new WeakMap();
+let seen = 0;
+const keyOf = (blob) => (blob instanceof Blob ? keys.get(blob) || (keys.set(blob, `api-${++seen}`), keys.get(blob)) : null);
+
 window.studio = {
   async digit(options = {}) {
     const d = await engines.digits();
@@ -40,7 +45,9 @@ window.studio = {
     if (!(maxSide >= 64 && maxSide <= 2048)) throw new RangeError("maxSide must be from 64 to 2048");
     const s = await engines.style();
     const [p, art] = await Promise.all([pixels(photo, maxSide), pixels(painting, STYLE_SIZE)]);
-    const photoCode = strength < 1 ? await s.code(await pixels(photo, STYLE_SIZE)) : null;
-    return toPng(await s.paint(p, await s.code(art), { strength, keepColours, photoCode }));
+    const key = keyOf(photo), own = key && `${key}-own`;
+    const photoCode = strength < 1 ? await s.code(await pixels(photo, STYLE_SIZE), own) : null;
+    const code = await s.code(art, keyOf(painting));
+    return toPng(await s.paint(p, code, { strength, keepColours, photoCode, photoKey: key && `${key}-${maxSide}` }));
   },
 };

@@ -14,7 +14,9 @@ export class Style {
   }
 
   constructor(style, content, decoder) {
-    Object.assign(this, { style, content, decoder, codes: new Map() });
+    // codes: kept per picture (the painting's, the photo's own); features: the last photo's encoding,
+    // so a strength or colour change runs the decoder only, as the server does
+    Object.assign(this, { style, content, decoder, codes: new Map(), features: null });
   }
 
   // A picture as (1, 3, H, W) in [0, 1]; `pixels` is an ImageData whose sides are multiples of 4.
@@ -28,26 +30,37 @@ export class Style {
     if (key && this.codes.has(key)) return this.codes.get(key);
     const out = await this.style.run({ painting: Style.tensor(pixels) });
     const code = CODE.map((name) => out[name]);
-    if (key) this.codes.set(key, code);
+    if (key) {
+      this.codes.set(key, code);
+      if (this.codes.size > 16) this.codes.delete(this.codes.keys().next().value); // the oldest goes
+    }
     return code;
   }
 
   // photo: ImageData (sides multiples of 4); paintingCode from code(); photoCode (the photo at
-  // most STYLE_SIZE, for strength < 1); returns an ImageData of the photo's size.
-  async paint(photo, paintingCode, { strength = 1, keepColours = false, photoCode = null } = {}) {
+  // most STYLE_SIZE, for strength < 1); photoKey names the photo at this size, so that its
+  // encoding is reused by the next call; returns an ImageData of the photo's size.
+  async paint(photo, paintingCode, { strength = 1, keepColours = false, photoCode = null, photoKey = null } = {}) {
     const x = Style.tensor(photo);
     if (strength <= 0) return photo;
     let code = paintingCode;
     if (strength < 1) {
       code = paintingCode.map((t, i) => mix(photoCode[i], t, strength));
     }
-    const { c1, c2 } = await this.content.run({ photo: x });
-    const feeds = { c1, c2 };
-    // copies: the runtime's worker takes the buffers it is given, and the painting's code is kept
-    CODE.forEach((name, i) => { feeds[name] = new ort.Tensor("float32", code[i].data.slice(), code[i].dims); });
+    if (!photoKey || this.features?.key !== photoKey) {
+      const { c1, c2 } = await this.content.run({ photo: x });
+      this.features = { key: photoKey, c1, c2 };
+    }
+    // copies: the runtime's worker takes the buffers it is given, and what is kept must stay whole
+    const feeds = { c1: fresh(this.features.c1), c2: fresh(this.features.c2) };
+    CODE.forEach((name, i) => { feeds[name] = fresh(code[i]); });
     const { painted } = await this.decoder.run(feeds);
     return toImage(painted.data, x.data, photo.width, photo.height, strength, keepColours);
   }
+}
+
+function fresh(t) {
+  return new ort.Tensor("float32", t.data.slice(), t.dims);
 }
 
 function mix(own, painting, s) {
