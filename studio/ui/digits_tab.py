@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 import gradio as gr
 
@@ -21,6 +23,29 @@ TWIN_DISPLAY = 112  # px: the drawing as read and its twin, 4x
 SEED_MODE = "**Seed mode**: the digit comes from the seed. Draw a digit below to morph your own handwriting."
 TWIN_MODE = "**Twin mode**: the digit is your drawing's twin; every control works on it. *Back to seed* leaves."
 DIGITS = [str(d) for d in range(10)]
+BROWSER_JS = Path(__file__).with_name("digits_tab.js")  # the live path in the browser (served by the app)
+MAX_TWIN = 1024  # numbers a twin latent sent back by a page may hold (it is checked in full after)
+
+# The tab's browser module, served from the engine's folder (web.base) by the app.
+_MODULE = """import(new URL("gradio_api/file=" + web.base + "/digits_tab.js",
+    window.gradio_config && window.gradio_config.root ? window.gradio_config.root + "/" : document.baseURI).href)"""
+# The live controls' event: drawn in the browser by the app's generator as ONNX (no request), or,
+# where it cannot be (no WebAssembly, the engine still loading, a value to refuse, ?engine=server),
+# by the server through the hidden button below. `web` (the last value) names the engine's files.
+LIVE_JS = """async (...values) => {
+  const web = values[values.length - 1];
+  let drawn = false;
+  if (web && typeof WebAssembly === "object" && !/[?&]engine=server/.test(location.search)) {
+    try { drawn = (await %s).show(values, web, %s); } catch (e) { console.warn("Digits in the browser are off:", e); }
+  }
+  if (!drawn) document.querySelector("#digit-server-draw").click();
+}""" % (_MODULE, json.dumps({v: k for k, v in METHODS.items()}))
+# On page load: start loading the engine while the person looks at the first (server-drawn) digit.
+PRELOAD_JS = """(web) => {
+  if (web && typeof WebAssembly === "object" && !/[?&]engine=server/.test(location.search)) {
+    %s.then((tab) => tab.preload(web), (e) => console.warn("Digits in the browser are off:", e));
+  }
+}""" % _MODULE
 
 
 def _export(data: bytes, suffix: str) -> str:
@@ -40,7 +65,18 @@ def _controls(digit, blend_to, blend, seed, truncation, rest):
     method and the twin's latent (None in seed mode), in the order of build()'s inputs."""
     *sliders, method, twin = rest
     return dict(seed=seed, digit=digit, blend_to=_blend_target(blend_to), blend=blend, sliders=list(sliders),
-                truncation=truncation, method=_method(method), latent=twin)
+                truncation=truncation, method=_method(method), latent=_twin(twin))
+
+
+def _twin(value):
+    """The twin's latent as the page sent it back (it lives in the page, so the browser can draw it):
+    None, or a flat list of numbers short enough to check (DigitStudio checks length and values)."""
+    if value in (None, "", []):
+        return None
+    if not isinstance(value, list) or len(value) > MAX_TWIN or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        raise DrawingError("the twin's latent must be a list of numbers: draw the digit again")
+    return value
 
 
 def _method(label):
@@ -53,6 +89,22 @@ def _method(label):
 def render(digit, blend_to, blend, seed, truncation, *rest):
     img = VISITORS.generator().get().image(**_controls(digit, blend_to, blend, seed, truncation, rest))
     return img_html(img, DISPLAY, f"generated digit {digit}")
+
+
+def seed_mode(fn):
+    """fn for the public API, whose inputs are the tab's without the twin: a twin lives in a page,
+    so API calls draw in seed mode (and the endpoints keep the inputs they always had)."""
+    def call(*controls):
+        return fn(*controls, None)
+    call.__name__ = fn.__name__
+    return call
+
+
+def browser_engine():
+    """Where this visitor's page finds the browser engine for their generator, or None (the server draws)."""
+    from studio.ui.state import BROWSER_DIGITS
+
+    return BROWSER_DIGITS.info(VISITORS.generator().studio)
 
 
 @user_errors
@@ -230,13 +282,19 @@ def build() -> dict:
                 grid_btn = gr.Button("Draw grid")
                 grid_img = gr.Image(label="One row per digit (a twin fills the first column)", type="pil",
                                     interactive=False)
-    twin = gr.State(None)  # the twin's latent while in twin mode
+    # The twin's latent while in twin mode, and where the browser engine is: in the page (not a
+    # gr.State on the server), so the page can draw without asking.
+    twin = gr.JSON(None, visible="hidden", elem_id="digit-twin")
+    web = gr.JSON(None, visible="hidden", elem_id="digit-web")
+    server_draw = gr.Button("Draw on the server", visible="hidden", elem_id="digit-server-draw")
 
     inputs = [digit, blend_to, blend, seed, truncation, *sliders, method, twin]
-    # Live path: .input fires while a slider is dragged; queue=False answers over plain HTTP
-    # (no queue round-trips) and always_last drops stale intermediate positions.
-    live = dict(fn=render, inputs=inputs, outputs=picture, queue=False, show_progress="hidden",
-                trigger_mode="always_last")
+    # Live path: .input fires while a slider is dragged. In the browser (LIVE_JS), or on the server
+    # through server_draw: queue=False answers over plain HTTP (no queue round-trips) and
+    # always_last drops stale intermediate positions.
+    server_draw.click(render, inputs, picture, queue=False, show_progress="hidden", trigger_mode="always_last",
+                      api_visibility="private")
+    live = dict(fn=None, inputs=[*inputs, web], outputs=None, js=LIVE_JS, show_progress="hidden")
     for s in (blend, truncation, *sliders):
         s.input(api_visibility="private", **live)
     for c in (digit, blend_to, seed):
@@ -247,13 +305,15 @@ def build() -> dict:
     model.focus(lambda: gr.update(choices=model_choices()), None, model, queue=False, api_visibility="private")
     load_btn.click(**VISITORS.fair("load", load_model), inputs=model, outputs=status, api_name="load_generator",
                    api_visibility="undocumented").then(
+        browser_engine, None, web, queue=False, api_visibility="private").then(
         back_to_seed, None, [twin, mode], queue=False, api_visibility="private").then(
         slider_updates, method, sliders, queue=False, api_visibility="private").then(api_visibility="private", **live)
-    png_btn.click(export_png, inputs, png_file, api_name="export_png", api_visibility="undocumented")
-    interp_btn.click(interpolate, [digit, seed, seed_b, frames, truncation, *sliders, method, twin],
-                     [strip_img, anim, gif_file], api_name="interpolate",
-                     api_visibility="undocumented")
-    grid_btn.click(grid, [seed, truncation, twin], grid_img, api_name="grid", api_visibility="undocumented")
+    # Named apart from the public endpoints below (Gradio would rename those to grid_1 ...).
+    png_btn.click(export_png, inputs, png_file, api_name="export_png_page", api_visibility="private")
+    interp_inputs = [digit, seed, seed_b, frames, truncation, *sliders, method, twin]
+    interp_btn.click(interpolate, interp_inputs, [strip_img, anim, gif_file], api_name="interpolate_page",
+                     api_visibility="private")
+    grid_btn.click(grid, [seed, truncation, twin], grid_img, api_name="grid_page", api_visibility="private")
     method.change(slider_updates, method, sliders, queue=False, api_visibility="private").then(api_visibility="private", **live)
     # The twin search runs in the queue, apart from the sliders' direct path, so it never holds them up.
     found = [read_view, twin_view, twin_label, twin, digit, blend_to, truncation, *sliders]
@@ -267,9 +327,13 @@ def build() -> dict:
                   **VISITORS.fair("twin", find_twin)).success(
         mode_text, twin, mode, queue=False, api_visibility="private").then(api_visibility="private", **live)
     seed_btn.click(back_to_seed, None, [twin, mode], queue=False, api_visibility="private").then(api_visibility="private", **live)
-    # The public API endpoint for one digit (the live events above have api_visibility="private").
-    hidden_btn = gr.Button(visible=False)
-    hidden_btn.click(render, inputs, picture, api_name="digit", api_visibility="undocumented", queue=False)
-    return {"status": status, "picture": picture, "inputs": inputs, "sliders": sliders, "digit": digit,
+    # The public API's endpoints (the events above are private): the same functions in seed mode.
+    api = gr.Button(visible=False)
+    api.click(seed_mode(render), inputs[:-1], picture, api_name="digit", api_visibility="undocumented", queue=False)
+    api.click(seed_mode(export_png), inputs[:-1], png_file, api_name="export_png", api_visibility="undocumented")
+    api.click(seed_mode(interpolate), interp_inputs[:-1], [strip_img, anim, gif_file], api_name="interpolate",
+              api_visibility="undocumented")
+    api.click(grid, [seed, truncation], grid_img, api_name="grid", api_visibility="undocumented")
+    return {"web": web, "browser_engine": browser_engine, "status": status, "picture": picture, "inputs": inputs, "sliders": sliders, "digit": digit,
             "method": method, "twin": twin, "mode": mode, "send_to_style": send_to_style, "render": render,
             "slider_updates": slider_updates, "back_to_seed": back_to_seed}

@@ -23,6 +23,7 @@ class GeneratorSlot:
         self._lock = threading.Lock()
         self.studio: DigitStudio | None = None
         self.source = "shipped"
+        self.spec: str | None = None  # what it was loaded from (the browser engine exports the same)
         self.error: str | None = None
         self._inverter = None  # (studio it belongs to, Inverter), built on the first drawing
 
@@ -30,7 +31,7 @@ class GeneratorSlot:
     def like(cls, other: "GeneratorSlot") -> "GeneratorSlot":
         """A visitor's own slot, starting with what `other` holds (a failed load keeps that)."""
         slot = cls()
-        slot.studio, slot.source, slot.error = other.studio, other.source, other.error
+        slot.studio, slot.source, slot.spec, slot.error = other.studio, other.source, other.spec, other.error
         return slot
 
     def load(self, spec: str | None = "shipped") -> str:
@@ -42,7 +43,7 @@ class GeneratorSlot:
                 self.error = str(e)
             return public_text(f"Could not load generator {display_name(spec)}: {e}")
         with self._lock:
-            self.studio, self.source, self.error = studio, display_name(spec), None
+            self.studio, self.source, self.spec, self.error = studio, display_name(spec), spec, None
         return f"Loaded generator {self.source}"
 
     def note_error(self, message: str) -> None:
@@ -122,3 +123,13 @@ STYLIZER = StylizerSlot()
 
 
 VISITORS = Visitors(GENERATOR)  # each visitor's generator, runs and fair share
+
+
+def _browser_digits():
+    from studio.core import paths
+    from studio.web.app_engine import BrowserDigits
+
+    return BrowserDigits(paths.cache_dir() / "web-app")
+
+
+BROWSER_DIGITS = _browser_digits()  # the app's generator as ONNX for pages to draw with (started by launch())

@@ -247,6 +247,7 @@ def build(digits: dict) -> dict:
     use_btn.click(use_in_digits, None, message, api_name="train_use", api_visibility="undocumented").then(
         VISITORS.describe, None, digits["status"], api_visibility="private", queue=False).then(
         digits["back_to_seed"], None, [digits["twin"], digits["mode"]], api_visibility="private", queue=False).then(
+        digits["browser_engine"], None, digits["web"], api_visibility="private", queue=False).then(
         digits["slider_updates"], digits["method"], digits["sliders"], api_visibility="private", queue=False).then(
         digits["render"], digits["inputs"], digits["picture"], api_visibility="private", queue=False)
     dl_btn.click(download, None, files, api_name="train_download", api_visibility="undocumented")

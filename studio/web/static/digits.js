@@ -7,8 +7,8 @@ import { seedLatent } from "./seeds.js";
 const f32 = Math.fround;
 
 export class Digits {
-  static async load() {
-    const [meta, net] = await Promise.all([json(FILES.meta), session(FILES.generator)]);
+  static async load(models = undefined) {
+    const [meta, net] = await Promise.all([json(FILES.meta, models), session(FILES.generator, models)]);
     return new Digits(meta, net);
   }
 

@@ -22,13 +22,14 @@ export function threads() {
   return ort.env.wasm.numThreads;
 }
 
-export async function session(file) {
-  return ort.InferenceSession.create(new URL(`models/${file}`, here).href,
+// `models`: the folder holding the files (a site's models/; the app names one per generator).
+export async function session(file, models = new URL("models/", here)) {
+  return ort.InferenceSession.create(new URL(file, models).href,
                                      { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
 }
 
-export async function json(file) {
-  const r = await fetch(new URL(`models/${file}`, here));
+export async function json(file, models = new URL("models/", here)) {
+  const r = await fetch(new URL(file, models));
   if (!r.ok) throw new Error(`${file}: HTTP ${r.status}`);
   return r.json();
 }

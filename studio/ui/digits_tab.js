@@ -1,0 +1,87 @@
+// The Digits tab's live path in the browser: the controls' values -> the digit, drawn by the app's
+// generator exported as ONNX (studio/web/app_engine.py), with no request to the server. show()
+// answers false when it cannot draw (engine still loading, or a value it refuses): the tab then
+// asks the server, which also words the message for a bad value.
+import { Digits, grey } from "./digits.js";
+
+let engine = null; // {models, digits: Promise<Digits>}
+let busy = false, pending = null; // one run at a time; the newest values wait, older ones are dropped
+
+export function preload(web) {
+  if (!engine || engine.models !== web.models) {
+    const digits = Digits.load(new URL(web.models, import.meta.url));
+    engine = { models: web.models, digits, ready: null };
+    digits.then((d) => {
+      engine.ready = d;
+      // Said on the picture's box: for the person (a tooltip) and for tests waiting on the engine.
+      const box = document.querySelector("#digit-image");
+      if (box) { box.dataset.engine = "browser"; box.title = "Drawn in your browser (WebAssembly)"; }
+    }, (e) => console.warn("Digits in the browser are off:", e));
+  }
+  return engine;
+}
+
+// values: the tab's inputs in order (digit, blend into, blend, seed, truncation, sliders..., method,
+// twin latent, web); methods: the direction picker's labels -> keys.
+export function show(values, web, methods) {
+  const d = preload(web).ready;
+  if (!d) return false;
+  let options;
+  try {
+    options = read(values, methods);
+    d.latent(options); // validate now: a refused value goes to the server, which explains it
+    d.classes(options);
+  } catch (e) {
+    return false;
+  }
+  pending = options;
+  if (!busy) drain(d);
+  return true;
+}
+
+function read(values, methods) {
+  const [digit, blendTo, blend, seed, truncation, ...rest] = values;
+  const [method, twin] = rest.slice(-3, -1);
+  const sliders = rest.slice(0, -3).map(Number);
+  const none = blendTo === null || blendTo === undefined || blendTo === "none";
+  return {
+    digit: Number(digit), blendTo: none ? null : Number(blendTo), blend: Number(blend),
+    seed: typeof seed === "string" ? Number(seed) : seed, truncation: Number(truncation),
+    sliders, method: methods[method] || method, latent: Array.isArray(twin) ? twin : null,
+  };
+}
+
+async function drain(d) {
+  busy = true;
+  try {
+    while (pending) {
+      const options = pending;
+      pending = null;
+      paint(grey(await d.render(options)), d.size);
+    }
+  } catch (e) {
+    console.warn("browser digit failed:", e);
+  } finally {
+    busy = false;
+  }
+}
+
+function paint(pixels, size) {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = size;
+  const ctx = canvas.getContext("2d");
+  const rgba = ctx.createImageData(size, size);
+  pixels.forEach((v, i) => rgba.data.set([v, v, v, 255], i * 4));
+  ctx.putImageData(rgba, 0, 0);
+  const box = document.querySelector("#digit-image");
+  let img = box && box.querySelector("img");
+  if (!box) return;
+  if (!img) {
+    img = document.createElement("img");
+    img.width = img.height = 280;
+    img.style.cssText = "image-rendering: pixelated; width: 280px; height: 280px; display: block; margin: auto;";
+    (box.querySelector(".prose") || box).appendChild(img);
+  }
+  img.alt = "generated digit (drawn in your browser)";
+  img.src = canvas.toDataURL("image/png");
+}
