@@ -1,5 +1,6 @@
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import torch
@@ -113,10 +114,17 @@ def browser(launch_chromium):
     b.close()
 
 
+def local_only(route) -> None:
+    """Browser tests reach the local server only: any other request (a CDN, fonts, analytics) fails."""
+    host = urlsplit(route.request.url).hostname
+    route.continue_() if host in ("127.0.0.1", "localhost") else route.abort()
+
+
 @pytest.fixture
 def page(browser, request):
     """A fresh page; a screenshot is saved under test-output/ when the test fails."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
+    ctx.route("**/*", local_only)
     pg = ctx.new_page()
     yield pg
     rep = getattr(request.node, "rep_call", None)

@@ -30,7 +30,9 @@ EXPORT_TIMEOUT_S = 600
 
 def weights_digest(studio) -> str:
     """Names the export of exactly these weights (and the directions the JSON carries)."""
-    h = hashlib.sha256()
+    from studio.web.export import META_FORMAT
+
+    h = hashlib.sha256(f"format {META_FORMAT}".encode())
     for name, t in sorted(studio.generator.state_dict().items()):
         h.update(name.encode())
         h.update(t.detach().cpu().contiguous().numpy().tobytes())

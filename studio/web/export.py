@@ -25,6 +25,7 @@ GENERATOR_TOLERANCE = 1e-4  # max abs error, images in [-1, 1]
 HALF_TOLERANCE = 2 / 127.5  # with float16 weights (half=True): two grey levels of 255
 STYLE_MIN_PSNR = 40.0  # dB, the browser's decoder output against PyTorch's on the same inputs
 OPSET = 18
+META_FORMAT = 2  # generator.web.json's layout (2: max_latent); the app re-exports when it changes
 
 
 class ExportError(UserError, RuntimeError):
@@ -76,6 +77,7 @@ def export_generator(studio, out: Path, source: str = "shipped", half: bool = Fa
     """generator.onnx and generator.web.json (latent size, classes, named directions of both methods);
     half: then its weights are stored as float16 and checked again, within HALF_TOLERANCE."""
     from studio.digits import MAX_SEED, SLIDER_RANGE
+    from studio.digits.pipeline import MAX_LATENT
     from studio.digits.directions import METHODS
 
     if studio.latent_dim < 16:
@@ -94,7 +96,7 @@ def export_generator(studio, out: Path, source: str = "shipped", half: bool = Fa
         want = g(z, y).numpy()
     report = _checked("generator", path, feeds, [want], half)
     meta = {
-        "format": 1, "source": source, "latent_dim": studio.latent_dim, "num_classes": studio.generator.config.num_classes,
+        "format": META_FORMAT, "source": source, "max_latent": MAX_LATENT, "latent_dim": studio.latent_dim, "num_classes": studio.generator.config.num_classes,
         "conditional": studio.conditional, "image_size": int(want.shape[-1]), "max_seed": MAX_SEED,
         "slider_range": SLIDER_RANGE, "metrics": studio.config.get("metrics") or {},
         "directions": {m: [{"label": d.label(i), "vector": [round(float(v), 7) for v in d.vector]}

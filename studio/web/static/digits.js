@@ -24,7 +24,7 @@ export class Digits {
 
   latent({ seed = 0, latent = null, sliders = [], truncation = 1, method = "pca" }) {
     const n = this.meta.latent_dim;
-    const z = latent ? Float32Array.from(latent) : seedLatent(check(seed, 0, this.meta.max_seed, "seed", true), n);
+    const z = latent ? this.checkLatent(latent) : seedLatent(check(seed, 0, this.meta.max_seed, "seed", true), n);
     const t = check(truncation, 0, 1, "truncation");
     for (let i = 0; i < n; i++) z[i] = f32(z[i] * t);
     const dirs = this.directions(method);
@@ -34,6 +34,18 @@ export class Digits {
       const d = dirs[k].vector;
       for (let i = 0; i < n; i++) z[i] = f32(z[i] + f32(s * d[i]));
     });
+    return z;
+  }
+
+  // A latent from outside (a twin's): the generator's length, finite, within max_latent (as the server).
+  checkLatent(latent) {
+    const z = Float32Array.from(latent, Number), lim = this.meta.max_latent ?? 12;
+    if (z.length !== this.meta.latent_dim) {
+      throw new RangeError(`a latent for this generator has ${this.meta.latent_dim} numbers, got ${z.length}`);
+    }
+    if (!z.every((v) => Number.isFinite(v) && Math.abs(v) <= lim)) {
+      throw new RangeError(`latent values must be finite and within ±${lim}`);
+    }
     return z;
   }
 

@@ -9,7 +9,7 @@ const CODE = ["mean1", "std1", "mean2", "std2", "w1", "b1", "w2", "b2"];
 export class Style {
   static async load() {
     const [style, content, decoder] = await Promise.all(
-      [FILES.style, FILES.content, FILES.decoder].map(session));
+      [FILES.style, FILES.content, FILES.decoder].map((file) => session(file)));
     return new Style(style, content, decoder);
   }
 
