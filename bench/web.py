@@ -1,8 +1,10 @@
 """The studio in the browser, measured in headless Chromium on this machine.
 
-    python bench/web.py [--site DIR] [--runs 200]
+    python bench/web.py [--site DIR] [--runs 200] [--drags 60] [--rtt-ms 150]
 
-Builds the static studio (or uses --site), serves it with cross-origin isolation and prints: the
+First the Gradio app: a Digits slider dragged with --rtt-ms of round trip emulated (Chrome DevTools
+protocol), from the slider's input event to the new digit painted, p50 / p95, drawn in the browser
+and (the same run, ?engine=server) on the server, with the requests each drag sent. Then it builds the static studio (or uses --site), serves it with cross-origin isolation and prints: the
 first digit after opening, one digit (p50 / p95 over --runs, through the page API), a 512 px photo
 with the painting's code cached on two threads and on one, the webcam (Chromium's fake camera) at
 256 px in frames per second shown, and the site's download size; then one JSON line. Every request
@@ -18,12 +20,14 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.digits import PROBE  # noqa: E402
 from bench.load import pct  # noqa: E402
-from studio.ui.testing import CHROMIUM_ARGS, chromium_path  # noqa: E402
+from studio.ui.testing import CHROMIUM_ARGS, chromium_path, serve_app  # noqa: E402
 
 PAINT = """async ([photo, painting, runs]) => {
   const { engines, pixels } = await import("./studio.js");
@@ -59,15 +63,54 @@ def y4m(path: Path, width=640, height=480, frames=30) -> None:
 
 
 def page_in(browser, url):
+    """A page that may reach the local server only (every other request is blocked)."""
+    origin = "{0.scheme}://{0.netloc}/".format(urlsplit(url))
     page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(origin) else r.abort())
     return page
+
+
+def app_drags(browser, url: str, drags: int, rtt_ms: float) -> dict:
+    """Slider moves in the app's Digits tab at `rtt_ms` of round trip: felt latency and requests."""
+    page = page_in(browser, url)
+    page.context.set_default_timeout(180000)
+    page.goto(url)
+    page.wait_for_selector("#digit-image img")
+    if "engine=server" not in url:
+        page.wait_for_selector("#digit-image[data-engine=browser]")  # the first start exports the generator
+    page.wait_for_timeout(3000)  # the app's own start-up work (first requests, warm caches) settles first
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": rtt_ms, "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})
+    sent, times = [], []
+    page.on("request", lambda r: sent.append(r.url))
+    for i in range(drags + 5):
+        value = round(-2.5 + 5 * ((i * 7) % 50) / 49, 2)
+        if i == 5:
+            sent.clear()  # the warm-up moves apart
+        ms = page.evaluate(PROBE, ["#dir-slider-0 input[type=range]", "#digit-image", value])
+        if i >= 5:
+            times.append(ms)
+        page.wait_for_timeout(30)
+    page.context.close()
+    return {"p50_ms": round(pct(times, 50), 1), "p95_ms": round(pct(times, 95), 1),
+            "requests_per_drag": round(len(sent) / drags, 2)}
+
+
+def measure_app(browser, drags: int, rtt_ms: float) -> dict:
+    with serve_app() as (url, *_):
+        here = app_drags(browser, url, drags, rtt_ms)
+        server = app_drags(browser, url + "?engine=server", drags, rtt_ms)
+    return {"rtt_ms": rtt_ms, "browser": here, "server": server}
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--site", help="a built site (default: build one in a temporary folder)")
     ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--drags", type=int, default=60, help="slider moves in the app, per path")
+    ap.add_argument("--rtt-ms", type=float, default=150.0, help="round trip emulated for the app's drags")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -87,6 +130,7 @@ def main() -> int:
             f"--use-file-for-fake-video-capture={camera}"]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS + fake, headless=True)
+        out["app_digits"] = measure_app(browser, args.drags, args.rtt_ms)
         page = page_in(browser, url)
         t0 = time.perf_counter()
         page.goto(url)
@@ -115,6 +159,10 @@ def main() -> int:
         out["live_256_fps"] = float(text.split()[0]) if "fps" in text else text
         browser.close()
     httpd.shutdown()
+    a = out["app_digits"]
+    for path in ("browser", "server"):
+        print(f"app Digits at {a['rtt_ms']:g} ms round trip, drawn on the {path}: p50 {a[path]['p50_ms']} ms, "
+              f"p95 {a[path]['p95_ms']} ms, {a[path]['requests_per_drag']} requests per drag")
     s = out["site"]
     print(f"site: {s['bytes'] / 2**20:.1f} MB ({s['gzip_bytes'] / 2**20:.1f} MB gzip), examples apart "
           f"{s['examples_bytes'] / 2**20:.1f} MB; threads {out['threads']}")

@@ -3,6 +3,12 @@
 // answers false when it cannot draw (engine still loading, or a value it refuses): the tab then
 // asks the server, which also words the message for a bad value.
 import { Digits, grey } from "./digits.js";
+import { ort } from "./engine.js";
+
+// On this page only the generator runs (about 2 ms a digit): on the page's own thread, since a
+// worker's two messages per digit would cost more than the run (the static studio, which also
+// paints photos, keeps the worker).
+ort.env.wasm.proxy = false;
 
 let engine = null; // {models, digits: Promise<Digits>}
 let busy = false, pending = null; // one run at a time; the newest values wait, older ones are dropped
