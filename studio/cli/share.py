@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from studio.cli.common import command
 
-DEPLOY_DOC = """Create or update a Hugging Face Space running this app.
+DEPLOY_DOC = """Create or update a Hugging Face Space running this app, by one of three routes.
 
-    python -m studio deploy --space-id USER/NAME [--private] [--dry-run]
+    python -m studio deploy --space-id USER/NAME                      # ZeroGPU: free accounts, 2 Spaces
+    python -m studio deploy --space-id USER/NAME --hardware cpu-basic # or a GPU: needs a paid plan
+    python -m studio deploy --space-id USER/NAME --static [--site DIR]  # the static studio: free
 
-Uploads an explicit allow list (the app, the package, the shipped checkpoints, assets,
-README and requirements), never virtual environments, caches, data or test output.
---dry-run checks the README's Space metadata and lists exactly what would be uploaded."""
+Each route gets its own README front matter and requirements (ZeroGPU: Python 3.12 and `spaces`);
+the Gradio routes upload an explicit allow list, never virtual environments, caches, data or test
+output. --dry-run prints the front matter and lists exactly what would be uploaded."""
 
 HUB_DOC = """Publish generators to the Hugging Face Hub and load them back.
 
@@ -26,6 +28,9 @@ def register(sub) -> None:
     p.add_argument("--space-id", required=True, help="USER/NAME")
     p.add_argument("--private", action="store_true")
     p.add_argument("--dry-run", action="store_true", help="check and list, upload nothing")
+    p.add_argument("--hardware", default=None, help="zero-gpu (default), cpu-basic, cpu-upgrade or a GPU name")
+    p.add_argument("--static", action="store_true", help="deploy the static studio (no Python on the Space)")
+    p.add_argument("--site", default=None, help="with --static: a site built by build-web (default: build one)")
 
     hub = command(sub, "hub", HUB_DOC, "push a generator to the Hugging Face Hub, or pull one", None)
     hub_sub = hub.add_subparsers(dest="hub_command", required=True, metavar="{push,pull}")
@@ -48,7 +53,20 @@ def _hub_errors(fn, *args) -> int:
 def deploy(args) -> int:
     from studio.share.deploy import deploy as deploy_space
 
-    return _hub_errors(deploy_space, args.space_id, args.private, args.dry_run)
+    from studio.share.routes import route
+
+    route(args.hardware, args.static)  # a wrong route is said before a minute of building
+    site = args.site
+    if args.static and site is None:  # build the static studio first (about a minute), then deploy it
+        import tempfile
+        from pathlib import Path
+
+        from studio.web.site import build_site
+
+        site = Path(tempfile.mkdtemp(prefix="studio-site-")) / "site"
+        build_site(site)
+    return _hub_errors(lambda: deploy_space(args.space_id, args.private, args.dry_run, hardware=args.hardware,
+                                            static=args.static, site=site))
 
 
 def push(args) -> int:

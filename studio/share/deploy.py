@@ -1,21 +1,27 @@
-"""Create or update a Hugging Face Space running this app.
+"""Create or update a Hugging Face Space running this app, by one of the routes in routes.py.
 
-    python -m studio deploy --space-id USER/NAME [--private] [--dry-run]
+    python -m studio deploy --space-id USER/NAME [--hardware zero-gpu|cpu-basic|GPU | --static [--site DIR]]
+                            [--private] [--dry-run]
 
-Uploads an explicit allow list (the app, the package, the shipped checkpoints, assets,
-README and requirements), never virtual environments, caches, data or test output.
---dry-run checks the README's Space metadata and lists exactly what would be uploaded.
+The Gradio routes upload an explicit allow list (the app, the package, the shipped checkpoints,
+assets, README and requirements), never virtual environments, caches, data or test output; the
+static route uploads the static studio (build-web). Each Space gets the README front matter and
+requirements of its route, written into a staging folder (the repository's own files are not
+changed). --dry-run prints the front matter and lists exactly what would be uploaded.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from studio.core import paths
 from studio.core.errors import UserError
 from studio.share.hub import check_repo_id, hub_token
+from studio.share.routes import Route, front_matter, refusal, requirements, route
 
 ALLOW = ("app.py", "requirements.txt", "README.md", "LICENSE", "studio/**/*.py", "checkpoints/*.safetensors",
          "checkpoints/*.json", "assets/*.png", "assets/*.jpg", "assets/*.svg", "assets/*.md",
@@ -75,19 +81,69 @@ def files_to_upload(root: Path = paths.ROOT) -> list[Path]:
     return sorted(chosen)
 
 
-def deploy(space_id: str, private: bool = False, dry_run: bool = False, api=None, root: Path = paths.ROOT) -> str:
-    space_id = check_repo_id(space_id)
-    space_metadata(root)
-    files = files_to_upload(root)
-    if dry_run:
-        total = sum((root / f).stat().st_size for f in files)
-        lines = [f"{(root / f).stat().st_size:>12,}  {f}" for f in files]
-        return "\n".join(lines + [f"{total:>12,}  total in {len(files)} files (dry run: nothing uploaded)"])
-    if api is None:
-        from huggingface_hub import HfApi
+def stage(r: Route, root: Path, out: Path, site: Path | None = None) -> list[Path]:
+    """Write the Space's files for route `r` into `out`; returns them relative to `out`."""
+    base = space_metadata(root)
+    body = (root / "README.md").read_text().split("---", 2)[2].lstrip("\n")
+    if r.sdk == "static":
+        if site is None:
+            raise DeployError("the static route needs a site: python -m studio build-web DIR, then --site DIR")
+        site = Path(site)
+        if not (site / "index.html").is_file():
+            raise DeployError(f"{site} is not a static studio (no index.html): run python -m studio build-web DIR")
+        shutil.copytree(site, out, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".*"))
+        for f in files_to_upload(root):  # the pictures the README (the Space's page) shows
+            if f.suffix in (".png", ".jpg", ".svg") and not (out / f).exists():
+                (out / f).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(root / f, out / f)
+    else:
+        for f in files_to_upload(root):
+            (out / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / f, out / f)
+        (out / "requirements.txt").write_text(requirements(r, (root / "requirements.txt").read_text()))
+    (out / "README.md").write_text(readme(front_matter(r, base), body))
+    return sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
 
-        api = HfApi(token=hub_token())
-    api.create_repo(repo_id=space_id, repo_type="space", space_sdk="gradio", private=private, exist_ok=True)
-    api.upload_folder(folder_path=str(root), repo_id=space_id, repo_type="space",
-                      allow_patterns=[str(f) for f in files], commit_message="Deploy GAN Art Studio")
+
+def readme(meta: dict, body: str) -> str:
+    import yaml
+
+    return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n\n" + body
+
+
+def deploy(space_id: str, private: bool = False, dry_run: bool = False, api=None, root: Path = paths.ROOT,
+           hardware: str | None = None, static: bool = False, site: str | Path | None = None) -> str:
+    space_id = check_repo_id(space_id)
+    r = route(hardware, static)
+    with tempfile.TemporaryDirectory(prefix="studio-space-") as tmp:
+        out = Path(tmp)
+        files = stage(r, root, out, site)
+        if dry_run:
+            return _listing(r, out, files)
+        if api is None:
+            from huggingface_hub import HfApi
+
+            api = HfApi(token=hub_token())
+        _create(api, space_id, r, private)
+        api.upload_folder(folder_path=str(out), repo_id=space_id, repo_type="space",
+                          commit_message=f"Deploy GAN Art Studio ({r.name})")
     return f"https://huggingface.co/spaces/{space_id}"
+
+
+def _create(api, space_id: str, r: Route, private: bool) -> None:
+    from huggingface_hub.errors import HfHubHTTPError
+
+    try:
+        api.create_repo(repo_id=space_id, repo_type="space", space_sdk=r.sdk, space_hardware=r.hardware,
+                        private=private, exist_ok=True)
+    except HfHubHTTPError as e:
+        status = getattr(getattr(e, "response", None), "status_code", None)
+        raise DeployError(refusal(status, str(e), r)) from None
+
+
+def _listing(r: Route, out: Path, files: list[Path]) -> str:
+    meta = (out / "README.md").read_text().split("---", 2)[1].strip()
+    sizes = [(out / f).stat().st_size for f in files]
+    lines = [f"route: {r.name} ({'paid plan' if r.paid else 'free'}): {r.gives}", "front matter:", meta, "files:"]
+    lines += [f"{n:>12,}  {f}" for n, f in zip(sizes, files)]
+    return "\n".join(lines + [f"{sum(sizes):>12,}  total in {len(files)} files (dry run: nothing uploaded)"])

@@ -46,12 +46,15 @@ def test_deploy_calls_hub_with_allow_list():
             calls.append(kw)
 
         def upload_folder(self, **kw):
-            calls.append(kw)
+            from pathlib import Path
+
+            calls.append({**kw, "files": {str(p.relative_to(kw["folder_path"]))
+                                          for p in Path(kw["folder_path"]).rglob("*") if p.is_file()}})
 
     url = deploy("someone/studio", api=Api())
     assert url == "https://huggingface.co/spaces/someone/studio"
     assert calls[0]["repo_type"] == "space" and calls[0]["space_sdk"] == "gradio"
-    assert "app.py" in calls[1]["allow_patterns"] and calls[1]["repo_type"] == "space"
+    assert set(map(str, files_to_upload())) == calls[1]["files"] and calls[1]["repo_type"] == "space"
 
 
 @pytest.mark.app
@@ -59,3 +62,12 @@ def test_bad_space_id():
     r = subprocess.run([sys.executable, "-m", "studio", "deploy", "--space-id", "no slash", "--dry-run"],
                        capture_output=True, text=True, cwd=paths.ROOT, timeout=120)
     assert r.returncode == 2 and "not a Hub repo id" in r.stderr
+
+
+@pytest.mark.app
+@pytest.mark.parametrize("args, says", [(["--hardware", "h100"], "unknown hardware 'h100'"),
+                                        (["--static", "--hardware", "t4-small"], "takes no --hardware")])
+def test_unknown_route_exits_2_with_a_message(args, says):
+    r = subprocess.run([sys.executable, "-m", "studio", "deploy", "--space-id", "someone/studio", "--dry-run", *args],
+                       capture_output=True, text=True, cwd=paths.ROOT, timeout=120)
+    assert r.returncode == 2 and says in r.stderr and "Traceback" not in r.stderr
