@@ -110,6 +110,12 @@ def run_phase(cfg: TrainConfig, rank: int, world: int, stop: threading.Event, de
     from studio.training.trainer import Trainer
 
     with storage(cfg.out):  # a full or read-only disk: the previous checkpoint is still intact
+        if cfg.burst_seconds:  # as on ZeroGPU: burst after burst, each from the last checkpoint
+            from studio.training.bursts import train_in_bursts
+
+            return train_in_bursts(cfg, should_stop=lambda: stop.is_set() or orphaned(), rank=rank, world_size=world,
+                                   on_burst=lambda r: print(json.dumps({"burst": r["bursts"], "step": r["step"],
+                                                                        "seconds": r["burst_seconds"]}), flush=True))
         trainer = Trainer(cfg, rank, world)
         with tqdm(total=cfg.total_steps, disable=rank != 0, desc=desc, unit="step", mininterval=1.0) as bar:
             return trainer.run(should_stop=lambda: stop.is_set() or orphaned(), progress=bar)

@@ -82,6 +82,9 @@ class TrainConfig(Settings):
     eval_every: int = setting(0, "steps between evaluations (0: never)", label="evaluate every", lo=0)
     minutes: float = setting(0.0, "stop with a checkpoint after this many minutes of this session (0: no limit)",
                              label="time limit (minutes)", lo=0, hi=10_000_000, form="more")
+    burst_seconds: float = setting(0.0, "train in bursts of at most this many seconds, each loading the run's state "
+                                        "and ending with a checkpoint, as a ZeroGPU call does (0: one stretch)",
+                                   label="burst (seconds)", lo=0, hi=86_400, form="more")
     eval_per_class: int = setting(100, "samples per class in each evaluation", label="evaluation samples per class",
                                   lo=10, hi=1000, form="more")
     resume: bool = setting(False, "continue from the run folder's last checkpoint", form=None)

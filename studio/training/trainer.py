@@ -238,6 +238,7 @@ class Trainer:
             progress.reset(total=total)
             progress.update(self.step)
         session_start = time.time()
+        self.last_session_seconds = 0.0
         while self.step < total:
             if should_stop():
                 status = "stopped"
@@ -248,6 +249,7 @@ class Trainer:
             t0 = time.time()
             rec = self.train_step(batches)
             self.elapsed += time.time() - t0
+            self.last_session_seconds = time.time() - session_start
             self.step += 1
             if progress is not None:
                 progress.update(1)

@@ -12,7 +12,6 @@ and no STUDIO_ORT_TGZ) or with an export that fails, info() stays None and pages
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -29,14 +28,11 @@ EXPORT_TIMEOUT_S = 600
 
 
 def weights_digest(studio) -> str:
-    """Names the export of exactly these weights (and the directions the JSON carries)."""
+    """Names the export of exactly these weights, in this export format."""
+    from studio.digits.checkpoints import weights_digest as digest
     from studio.web.export import META_FORMAT
 
-    h = hashlib.sha256(f"format {META_FORMAT}".encode())
-    for name, t in sorted(studio.generator.state_dict().items()):
-        h.update(name.encode())
-        h.update(t.detach().cpu().contiguous().numpy().tobytes())
-    return h.hexdigest()[:16]
+    return f"{digest(studio.generator)}-v{META_FORMAT}"
 
 
 class BrowserDigits:
