@@ -7,6 +7,7 @@ memory: on a 2-core CPU a DataLoader with workers would cost more than it saves.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from studio.core import paths
 from studio.core.errors import UserError
@@ -14,6 +15,9 @@ from studio.core.errors import UserError
 
 class DataError(UserError, RuntimeError):
     """MNIST is missing or unreadable; the message says where it looked and what to do."""
+
+
+_READ: dict[tuple[str, bool], tuple] = {}  # (folder, train) -> (images, labels) as read
 
 
 def load_mnist(root: str | os.PathLike | None = None, train: bool = True, download: bool | None = None):
@@ -24,6 +28,9 @@ def load_mnist(root: str | os.PathLike | None = None, train: bool = True, downlo
     from torchvision.datasets import MNIST
 
     root = paths.data_dir(root)
+    key = (str(Path(root).resolve()), train)
+    if key in _READ:  # read once per process: training bursts and evaluations ask again and again
+        return tuple(t.clone() for t in _READ[key])
     if download is None:
         download = os.environ.get("CI", "").lower() not in ("1", "true")
     try:
@@ -35,4 +42,5 @@ def load_mnist(root: str | os.PathLike | None = None, train: bool = True, downlo
         ) from e
     except OSError as e:  # no network for the download
         raise DataError(f"could not download MNIST into {root}: {e}") from e
+    _READ[key] = (ds.data, ds.targets)
     return ds.data.clone(), ds.targets.clone()

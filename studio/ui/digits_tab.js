@@ -72,16 +72,20 @@ async function drain(d) {
   }
 }
 
+const canvas = document.createElement("canvas"); // reused: one small canvas for every frame
+
 function paint(pixels, size) {
-  const canvas = document.createElement("canvas");
+  const box = document.querySelector("#digit-image");
+  if (!box) return;
   canvas.width = canvas.height = size;
   const ctx = canvas.getContext("2d");
   const rgba = ctx.createImageData(size, size);
-  pixels.forEach((v, i) => rgba.data.set([v, v, v, 255], i * 4));
+  for (let i = 0, j = 0; i < pixels.length; i++, j += 4) {
+    rgba.data[j] = rgba.data[j + 1] = rgba.data[j + 2] = pixels[i];
+    rgba.data[j + 3] = 255;
+  }
   ctx.putImageData(rgba, 0, 0);
-  const box = document.querySelector("#digit-image");
-  let img = box && box.querySelector("img");
-  if (!box) return;
+  let img = box.querySelector("img");
   if (!img) {
     img = document.createElement("img");
     img.width = img.height = 280;
