@@ -111,10 +111,15 @@ class EncodedImage(gr.Image):
         from gradio.data_classes import ImageData
         from gradio.processing_utils import hash_bytes
 
-        folder = Path(self.GRADIO_CACHE) / hash_bytes(value)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "image.png"
-        path.write_bytes(value)
+        from studio.core.files import atomic_write_bytes
+
+        # Named by its content: the same picture painted twice (a burst, two visitors) has one path,
+        # which may be streaming to a browser right now. Rewriting it in place truncated it under
+        # that download (h11: "Too little data for declared Content-Length"), so it is written once,
+        # whole, and then left alone.
+        path = Path(self.GRADIO_CACHE) / hash_bytes(value) / "image.png"
+        if not (path.is_file() and path.stat().st_size == len(value)):
+            atomic_write_bytes(path, value)
         return ImageData(path=str(path), orig_name=path.name)
 
 

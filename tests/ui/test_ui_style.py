@@ -89,3 +89,27 @@ def test_waiting_visitors_see_their_place_in_line(app_url, page, client, photos,
                            arg=first, timeout=90000)
     for job in jobs:
         job.result(timeout=120)
+
+
+def test_a_painting_painted_again_is_not_rewritten_under_a_download(tmp_path, monkeypatch):
+    """The same picture twice has one cached path, which may be streaming: it is written once, whole."""
+    import os
+
+    from PIL import Image
+
+    from studio.core.images import png_bytes
+    from studio.ui.common import EncodedImage
+
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path))
+    out = EncodedImage(format="png")
+    out.GRADIO_CACHE = str(tmp_path)
+    data = png_bytes(Image.new("RGB", (64, 48), "teal"))
+    first = out.postprocess(data).path
+    before = os.stat(first)
+    with open(first, "rb") as serving:  # a download in progress
+        second = out.postprocess(data).path
+        assert second == first
+        assert serving.read() == data
+    after = os.stat(first)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # left alone
+    assert not [p for p in tmp_path.rglob(".*.tmp")]
