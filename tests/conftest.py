@@ -17,6 +17,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: real data or real checkpoints; minutes, not seconds")
     config.addinivalue_line("markers", "browser: drives headless Chromium through Playwright")
     config.addinivalue_line("markers", "app: starts the app or a child process (the CLI, an engine, a job)")
+    config.addinivalue_line("markers", "cuda: needs a CUDA GPU (the `cuda` fixture skips it, saying so, without one)")
 
 
 APP_FIXTURES = {"app_url", "browser", "page", "launch_chromium"}
@@ -47,6 +48,14 @@ def _children_need_the_app_mark(request, monkeypatch):
 
     monkeypatch.setattr(subprocess.Popen, "_execute_child", refuse)
     monkeypatch.setattr(multiprocessing.util, "spawnv_passfds", refuse)
+
+
+@pytest.fixture(scope="session")
+def cuda():
+    """The GPU, for tests of the CUDA path: they run wherever one is present."""
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA GPU on this machine: the CUDA path is tested where one is present")
+    return torch.device("cuda")
 
 
 @pytest.fixture(scope="session")

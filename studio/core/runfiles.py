@@ -6,6 +6,7 @@
       metrics.jsonl                            one record per log interval ("kind": "train" or "eval")
       samples/step_0000500.png                 a 10x10 grid from fixed noise, row = digit
       job.json, train.log                      the settings an app job started with, and its output
+      STOP                                     asks a training burst to end (ZeroGPU's bursts run in a fork)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ METRICS = "metrics.jsonl"
 SAMPLES = "samples"
 JOB = "job.json"
 LOG = "train.log"
+STOP = "STOP"
 ENCODER = "encoder.safetensors"
 CLASSIFIER = "classifier.safetensors"
 GENERATOR_CONFIG = "generator.json"  # studio.core.files.config_path(GENERATOR)
@@ -43,6 +45,7 @@ class RunFolder:
     metrics = _file(METRICS)
     job = _file(JOB)
     log = _file(LOG)
+    stop = _file(STOP)
 
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)

@@ -15,6 +15,7 @@ less exact, but it still works.
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ import torch
 from PIL import Image
 
 from studio.core import paths
+from studio.core.gpu import gpu
 from studio.core.images import to_pil
 from studio.core.inputs import InputError
 from studio.digits.checkpoints import load_encoder, weights_digest
@@ -70,6 +72,13 @@ class Inverter:
         generator, _ = load_generator_any(generator_spec)
         return cls(generator, matching_encoder(generator, encoder_path))
 
+    def on(self, device) -> "Inverter":
+        """This inverter on `device`: a copy, so the app's own stays on the CPU for its other callers."""
+        if next(self.generator.parameters()).device == torch.device(device):
+            return self
+        encoder = copy.deepcopy(self.encoder).to(device) if self.encoder is not None else None
+        return Inverter(copy.deepcopy(self.generator).to(device), encoder, self.steps)
+
     def __call__(self, picture) -> Twin:
         t0 = time.perf_counter()
         ink = read_drawing(picture)
@@ -79,11 +88,12 @@ class Inverter:
 
     def invert(self, ink: torch.Tensor) -> list[Twin]:
         """ink (N, 1, 28, 28) in [0, 1], already read like MNIST -> one twin per picture."""
+        dev = next(self.generator.parameters()).device
         with torch.inference_mode():
-            target = ink.float() * 2 - 1
+            target = ink.float().to(dev) * 2 - 1
             owner, classes, starts, probs = self._candidates(target)
         z = starts.clone().requires_grad_(True)
-        y = one_hot(classes)
+        y = one_hot(classes).to(dev)
         goal = target[owner]
         opt = torch.optim.Adam([z], lr=LR)
         for _ in range(self.steps):
@@ -104,30 +114,42 @@ class Inverter:
             rows = torch.nonzero(owner == i)[:, 0]
             k = int(rows[score[rows].argmin()])
             digit = int(classes[k])
-            twins.append(Twin(digit=digit, confidence=float(probs[i, digit]), latent=z[k].detach().clone(),
-                              error=float(err[k]), image=to_pil(drawn[k]), drawing=drawing_image(ink[i, 0].numpy())))
+            twins.append(Twin(digit=digit, confidence=float(probs[i, digit]), latent=z[k].detach().cpu().clone(),
+                              error=float(err[k]), image=to_pil(drawn[k].cpu()),
+                              drawing=drawing_image(ink[i, 0].cpu().numpy())))
         return twins
 
     def _candidates(self, target: torch.Tensor):
         """Starting points, one row each: (owner picture (M,), class (M,), latent (M, d)), and the
         class probabilities (N, 10). A confident picture gets RESTARTS rows; an unsure one gets
         RESTARTS rows for each class it may be, up to TOP_K classes."""
-        n, d = target.shape[0], self.generator.config.latent_dim
-        gen = torch.Generator().manual_seed(0)  # the same drawing always gets the same twin
+        n, d, dev = target.shape[0], self.generator.config.latent_dim, target.device
+        gen = torch.Generator().manual_seed(0)  # the same drawing always gets the same twin, on any device
         if self.encoder is None:
-            probs = torch.full((n, NUM_CLASSES), 1.0 / NUM_CLASSES)
-            owner = torch.arange(n).repeat_interleave(NUM_CLASSES * RESTARTS)
-            classes = torch.arange(NUM_CLASSES).repeat_interleave(RESTARTS).repeat(n)
-            return owner, classes, 0.7 * torch.randn(len(owner), d, generator=gen), probs
+            probs = torch.full((n, NUM_CLASSES), 1.0 / NUM_CLASSES, device=dev)
+            owner = torch.arange(n, device=dev).repeat_interleave(NUM_CLASSES * RESTARTS)
+            classes = torch.arange(NUM_CLASSES, device=dev).repeat_interleave(RESTARTS).repeat(n)
+            return owner, classes, 0.7 * torch.randn(len(owner), d, generator=gen).to(dev), probs
         z0, logits = self.encoder(target)
         probs = logits.softmax(1)
         top_p, top = probs.topk(TOP_K, dim=1)
         keep = (top_p.cumsum(1) - top_p) < CLASS_MASS  # classes until CLASS_MASS is covered
         owner, slot = torch.nonzero(keep, as_tuple=True)
         owner, classes = owner.repeat_interleave(RESTARTS), top[owner, slot].repeat_interleave(RESTARTS)
-        nudge = torch.randn(len(owner), d, generator=gen) * 0.5
+        nudge = torch.randn(len(owner), d, generator=gen).to(dev) * 0.5
         nudge[::RESTARTS] = 0  # the first start of each class is the encoder's own latent
         return owner, classes, z0[owner] + nudge, probs
+
+
+def twin_seconds(inverter: Inverter, picture) -> float:
+    """A ZeroGPU call's time for one twin: the hand-over, then Adam steps on up to TOP_K*RESTARTS latents
+    (an estimate of 20 ms a step with a wide margin: no GPU was at hand to measure it)."""
+    return 5 + 0.02 * inverter.steps
+
+
+@gpu(duration=twin_seconds)
+def find_twin_on_gpu(inverter: Inverter, picture) -> Twin:
+    return inverter.on("cuda")(picture)
 
 
 def matching_encoder(generator: Generator, path=paths.DEFAULT_ENCODER) -> Encoder | None:

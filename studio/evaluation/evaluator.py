@@ -97,11 +97,12 @@ def generate_balanced(generator: Generator, n_per_class: int, seed: int = 0, bat
     labels = torch.arange(NUM_CLASSES).repeat_interleave(n_per_class)
     images = []
     generator.eval()
+    dev = next(generator.parameters()).device  # latents drawn on the CPU: the same samples on any device
     for i in range(0, n, batch):
         lab = labels[i:i + batch]
         z = torch.randn(len(lab), generator.config.latent_dim, generator=gen) * truncation
-        y = one_hot(lab) if generator.config.num_classes else None
-        images.append(generator(z, y))
+        y = one_hot(lab).to(dev) if generator.config.num_classes else None
+        images.append(generator(z.to(dev), y).cpu())
     return torch.cat(images), labels
 
 

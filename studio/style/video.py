@@ -158,9 +158,9 @@ class VideoStylizer:
                 rgb = frame.to_ndarray(format="rgb24")
                 if (rgb.shape[1], rgb.shape[0]) != size:
                     rgb = np.asarray(Image.fromarray(rgb).resize(size, Image.LANCZOS))
-                x = to_tensor(Image.fromarray(rgb))
+                x = to_tensor(Image.fromarray(rgb)).to(getattr(self.stylizer, "device", "cpu"))
                 painted = self.stylizer.stylize_tensor(x, code, strength)
-                painted = np.asarray(to_image(preserve_colors(painted, x) if preserve_color else painted))
+                painted = np.asarray(to_image((preserve_colors(painted, x) if preserve_color else painted).cpu()))
                 if steadier is not None:
                     painted = steadier(rgb, painted)
                 done += 1

@@ -119,16 +119,21 @@ class JobRunner:
         # The second and a random tail: two visitors starting in the same second get two folders.
         return self.runs_root / f"{time.strftime('run-%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
 
+    def prepare(self, cfg: TrainConfig) -> Path:
+        """Check a job may start (limits, none running, no run overwritten); its folder, with job.json."""
+        check_limits(cfg.validate())
+        if self.running():
+            raise JobError(f"a training job is already running ({self.run_dir.name}); stop it first")
+        run_dir = Path(cfg.out)
+        if not cfg.resume and RunFolder(run_dir).has_state():
+            raise JobError(f"{run_dir.name} already holds a run; resume it or start a new one")
+        run_dir.mkdir(parents=True, exist_ok=True)
+        RunFolder(run_dir).job.write_text(json.dumps(dataclasses.asdict(cfg), indent=2))
+        return run_dir
+
     def start(self, cfg: TrainConfig, threads: int | None = None) -> Path:
         with self._lock:
-            check_limits(cfg.validate())
-            if self.running():
-                raise JobError(f"a training job is already running ({self.run_dir.name}); stop it first")
-            run_dir = Path(cfg.out)
-            if not cfg.resume and RunFolder(run_dir).has_state():
-                raise JobError(f"{run_dir.name} already holds a run; resume it or start a new one")
-            run_dir.mkdir(parents=True, exist_ok=True)
-            RunFolder(run_dir).job.write_text(json.dumps(dataclasses.asdict(cfg), indent=2))
+            run_dir = self.prepare(cfg)
             if threads is None:
                 # Leave a core for the UI on small machines: the app must stay responsive.
                 threads = max(1, (os.cpu_count() or 2) - 1)

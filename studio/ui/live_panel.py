@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw
 from studio.core import folders, paths
 from studio.core.children import Command, studio
 from studio.core.errors import public_text
+from studio.core.gpu import refused, zero_gpu
 from studio.core.inputs import InputError, check_number
 from studio.style.steady import Steadier
 from studio.style.tensors import fit
@@ -110,6 +111,19 @@ def _video_command(src, paintings, out, strength, preserve, size, steady) -> lis
     return cmd
 
 
+def _video_on_gpu(video, paintings, out, strength, preserve, size, steady) -> tuple[str, str]:
+    """ZeroGPU: the whole video as one decorated call in this process (a GPU cannot reach a child)."""
+    from studio.style.video import probe
+    from studio.style.zero import paint_video_on_gpu
+
+    strength = check_number("strength", strength, 0, 1)
+    max_size = None if size in (None, "", VIDEO_SIZES[0]) else int(check_number("output size", size, 64, 4096,
+                                                                                 integer=True))
+    start = time.monotonic()
+    paint_video_on_gpu(video, paintings, out, strength, bool(preserve), max_size, bool(steady), probe(video))
+    return str(out), f"Painted on the GPU in {time.monotonic() - start:.0f} s."
+
+
 @user_errors
 def paint_video(video, p1, p2, p3, strength, preserve, size, steady, progress=gr.Progress()):
     """Runs the video job, yielding progress as it goes (so Cancel takes effect between frames),
@@ -120,6 +134,15 @@ def paint_video(video, p1, p2, p3, strength, preserve, size, steady, progress=gr
     if not paintings:
         raise gr.Error("upload a painting to take the style from", print_exception=False)
     out = folders.VIDEOS.new_path("painted-", ".mp4")
+    if zero_gpu():
+        try:
+            yield gr.skip(), "Painting on the GPU…"
+            yield _video_on_gpu(video, paintings, out, strength, preserve, size, steady)
+            return
+        except Exception as e:  # noqa: BLE001 - a refusal goes on below, on the CPU; anything else is raised
+            if not refused(e):
+                raise
+            gr.Warning(f"No GPU this time ({str(e)[:200]}); the video is painted on the CPU instead, more slowly.")
     job = Command(studio(*_video_command(video, paintings, out, strength, preserve, size, steady)), nice=VIDEO_NICE,
                   cwd=paths.ROOT)
     start = time.monotonic()

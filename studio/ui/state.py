@@ -6,12 +6,16 @@ changes (the generator they load, the runs they train) is theirs (studio.ui.visi
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from studio.core.errors import UserError, public_text
+from studio.core.gpu import zero_gpu
 from studio.digits import DigitStudio
 from studio.digits.resolve import display_name
 from studio.ui.visitors import Visitors
+
+log = logging.getLogger("studio")
 
 
 class EngineUnavailable(UserError, LookupError):
@@ -64,7 +68,8 @@ class GeneratorSlot:
         with self._lock:
             if self._inverter is None or self._inverter[0] is not studio:
                 self._inverter = (studio, Inverter(studio.generator, matching_encoder(studio.generator)))
-            return self._inverter[1]
+            inverter = self._inverter[1]
+        return _on_zero_gpu(inverter) if zero_gpu() else inverter
 
     def describe(self) -> str:
         if self.studio is None:
@@ -85,6 +90,16 @@ class GeneratorSlot:
 GENERATOR = GeneratorSlot()
 
 
+def _on_zero_gpu(inverter):
+    """The twin search as one ZeroGPU call, and on the CPU when ZeroGPU refuses it."""
+    import gradio as gr
+
+    from studio.core.gpu import fallback
+    from studio.digits.invert import find_twin_on_gpu
+
+    return lambda picture: fallback(find_twin_on_gpu, lambda i, p: i(p), gr.Warning)(inverter, picture)
+
+
 class StylizerSlot:
     """The fast style engine, started on first use in its own lower-priority process
     (studio.style.worker); the weights are a 1.9 MB download on a fresh machine."""
@@ -101,12 +116,23 @@ class StylizerSlot:
         with self._lock:
             if self.stylizer is None:
                 try:
-                    self.stylizer = StyleWorker()
+                    self.stylizer = self._zero_gpu(StyleWorker) if zero_gpu() else StyleWorker()
                     self.error = None
                 except (WeightsError, StyleWorkerError) as e:
                     self.error = str(e)
                     raise EngineUnavailable(f"The style engine is unavailable: {e}") from None
             return self.stylizer
+
+    @staticmethod
+    def _zero_gpu(cpu):
+        """On ZeroGPU: the engine on CUDA in this process (placed there now, at import, as ZeroGPU
+        asks), with the CPU engine behind it for calls ZeroGPU refuses."""
+        import gradio as gr
+
+        from studio.style.zero import ZeroGpuStylizer, engine
+
+        engine()
+        return ZeroGpuStylizer(cpu, note=gr.Warning)
 
     def describe(self) -> str:
         from studio.style.weights import WeightsError, resolve_microast
@@ -120,6 +146,11 @@ class StylizerSlot:
 
 
 STYLIZER = StylizerSlot()
+if zero_gpu():
+    try:
+        STYLIZER.get()  # models on (emulated) CUDA at import time, as ZeroGPU asks
+    except Exception as e:  # noqa: BLE001 - the app starts anyway; the first stylisation says why
+        log.warning("the style engine could not be placed on the GPU: %s", e)
 
 
 VISITORS = Visitors(GENERATOR)  # each visitor's generator, runs and fair share

@@ -73,6 +73,14 @@ def stop():
     return VISITORS.jobs().stop().message()
 
 
+def chain():
+    """After Start or Resume: on ZeroGPU, the bursts, one GPU call each, while this page stays (the
+    runner trains nothing by itself there); elsewhere nothing, the job's own process trains."""
+    jobs = VISITORS.jobs()
+    if hasattr(jobs, "chain"):
+        yield from jobs.chain(note=gr.Warning)
+
+
 def _curves(metrics):
     train = [m for m in metrics if m.get("kind") == "train"]
     rows = [{"step": m["step"], "value": m[k], "series": k} for m in train for k in ("loss_g", "loss_d") if k in m]
@@ -101,6 +109,8 @@ def refresh():
         text += f" · {st['images_per_s']:.0f} images/s"
     if st.get("eta_s") is not None:
         text += f" · about {_fmt_s(st['eta_s'])} left"
+    if st.get("bursts") is not None:
+        text += f" · {st['bursts']} GPU burst{'s' * (st['bursts'] != 1)}, GPU time used {_fmt_s(st['gpu_seconds'])}"
     if st.get("error"):
         text += f"\n\n⚠️ {public_text(st['error'])}"
     grids = samples(Path(st["run_dir"]))
@@ -239,10 +249,12 @@ def build(digits: dict) -> dict:
                  api_visibility="private")
     # A set of inputs arrives as one dict (control -> value): one handler argument for ~30 fields.
     start_btn.click(**VISITORS.fair("train", lambda values: start({names[c]: v for c, v in values.items()})),
-                    inputs=set(controls.values()), outputs=message, api_name="train_start", api_visibility="undocumented")
+                    inputs=set(controls.values()), outputs=message, api_name="train_start", api_visibility="undocumented"
+                    ).success(chain, None, message, api_visibility="private")
     # Queued (not queue=False) so refusals show their message as a notification.
     stop_btn.click(stop, None, message, api_name="train_stop", api_visibility="undocumented")
-    resume_btn.click(resume, None, message, api_name="train_resume", api_visibility="undocumented")
+    resume_btn.click(resume, None, message, api_name="train_resume", api_visibility="undocumented").success(
+        chain, None, message, api_visibility="private")
     grid_index.release(browse_grid, grid_index, grid, api_visibility="private", queue=False)
     use_btn.click(use_in_digits, None, message, api_name="train_use", api_visibility="undocumented").then(
         VISITORS.describe, None, digits["status"], api_visibility="private", queue=False).then(

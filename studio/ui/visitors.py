@@ -23,7 +23,9 @@ import gradio as gr
 from gradio.blocks import Block
 
 from studio.core.errors import UserError
+from studio.core.gpu import zero_gpu
 from studio.core.limits import max_jobs, public, share
+from studio.training.burst_jobs import job_runner
 from studio.training.jobs import JobRunner
 
 LOCAL = "local"
@@ -101,7 +103,7 @@ class Visitors:
             visitor = self._visitors.get(key)
             if visitor is None:
                 self._forget_idle()
-                visitor = self._visitors[key] = Visitor(key, JobRunner(self.runs_root))
+                visitor = self._visitors[key] = Visitor(key, job_runner(self.runs_root, zero_gpu()))
             visitor.seen = time.monotonic()
             return visitor
 

@@ -106,3 +106,12 @@ def test_quality_on_mouse_drawings(inverter):
     right = np.mean([t.digit == d for t, (_, d) in zip(twins, pictures)])
     print(f"mouse drawings: class right {right:.4f}")
     assert right >= 0.95
+
+
+@pytest.mark.cuda
+def test_on_cuda_a_twin_is_the_cpu_twin(cuda, inverter, generator):
+    ink = torch.from_numpy(ink_of(generator, 5, 7))[None, None]
+    on_cpu, on_gpu = inverter.invert(ink)[0], inverter.on(cuda).invert(ink)[0]
+    assert on_gpu.digit == on_cpu.digit == 7 and on_gpu.latent.device.type == "cpu"
+    assert abs(on_gpu.error - on_cpu.error) < 0.01
+    assert next(inverter.generator.parameters()).device.type == "cpu"  # the app's own stays on the CPU

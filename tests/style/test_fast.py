@@ -169,3 +169,14 @@ def test_files_are_read_once_per_upload(fast_stylizer, photos, paintings, monkey
     open_image(photos[3]).resize((120, 90)).save(photo)  # a new file at the same path is read again
     fast_stylizer(str(photo), [str(painting)], strength=0.8, max_size=128)
     assert opened.count("photo") == 2
+
+
+@pytest.mark.cuda
+def test_on_cuda_the_engine_paints_what_the_cpu_paints(cuda, microast_dir, photos, paintings):
+    from studio.style.fast import FastStylizer
+
+    on_cpu = FastStylizer.load(microast_dir, allow_download=False, exact=True)
+    on_gpu = FastStylizer.load(microast_dir, allow_download=False, device=cuda)
+    a = np.asarray(on_cpu(photos[0], [paintings[0]], strength=0.8, preserve_color=True, max_size=512), np.float32)
+    b = np.asarray(on_gpu(photos[0], [paintings[0]], strength=0.8, preserve_color=True, max_size=512), np.float32)
+    assert a.shape == b.shape and np.abs(a - b).mean() < 1.0  # under one grey level on average

@@ -186,3 +186,18 @@ def test_the_time_limit_stops_the_run_with_a_checkpoint(tiny_config, tmp_path, m
     assert result["status"] == "stopped" and 0 < result["step"] < 10_000_000
     assert time.time() - t0 < 30
     assert read_config(tmp_path / "state.safetensors")["step"] == result["step"]
+
+
+@pytest.mark.cuda
+def test_on_cuda_a_run_trains_evaluates_and_resumes(cuda, tiny_config, tmp_path, mnist_available):
+    from studio.digits.checkpoints import load_generator
+
+    cfg = tiny_config(device="cuda", steps=4, eval_every=2, eval_per_class=10, log_every=2, sample_every=2,
+                      checkpoint_every=2)
+    trainer = Trainer(cfg)
+    assert trainer.device.type == "cuda"
+    trainer.run()
+    evals = [m for m in map(json.loads, (tmp_path / "metrics.jsonl").read_text().splitlines()) if m["kind"] == "eval"]
+    assert [m["step"] for m in evals] == [2, 4] and all(0 <= m["class_accuracy"] <= 1 for m in evals)
+    load_generator(tmp_path / "generator.safetensors")  # written from the GPU, read on the CPU
+    assert Trainer(tiny_config(device="cuda", steps=6, resume=True)).run()["step"] == 6

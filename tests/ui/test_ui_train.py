@@ -154,3 +154,38 @@ def test_owner_actions_follow_the_deployment_and_the_switch(monkeypatch):
         else:
             monkeypatch.setenv("STUDIO_OWNER", owner)
         assert owner_actions() is allowed
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_on_zero_gpu_the_page_chains_bursts_and_stop_ends_them(browser, tmp_path, mnist_available):
+    """ZeroGPU stood in for by tests/stand_ins/spaces (each decorated call runs here, on the CPU): the
+    tab trains in 2-second bursts while the page stays, shows the GPU time, and Stop ends them."""
+    import os
+    from pathlib import Path
+
+    from studio.ui.testing import serve_app
+
+    stand_ins = Path(__file__).resolve().parent.parent / "stand_ins"
+    env = {"STUDIO_RUNS_DIR": str(tmp_path / "runs"), "SPACES_ZERO_GPU": "true",
+           "PYTHONPATH": os.pathsep.join([str(stand_ins), os.environ.get("PYTHONPATH", "")])}
+    with serve_app(env, log_path=tmp_path / "app.log") as (url, *_):
+        page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+        page.goto(url)
+        page.get_by_role("tab", name="Train").click()
+        page.locator("#train-steps input").fill("100000")
+        page.get_by_text("Optimiser and more").click()
+        page.locator("#train-burst-seconds input").fill("2")
+        page.locator("#train-start").click()
+        status = "document.querySelector('#train-status').innerText"
+        page.wait_for_function(f"() => /[2-9] GPU bursts/.test({status})", timeout=120000)
+        assert "GPU time used" in page.locator("#train-status").inner_text()
+        page.locator("#train-grid img").wait_for(timeout=60000)
+        page.locator("#train-stop").click()
+        page.wait_for_function(f"() => {status}.includes('stopped')", timeout=30000)
+        page.get_by_text("the checkpoint is saved").first.wait_for(timeout=30000)
+        text = page.locator("#train-status").inner_text()
+        page.wait_for_timeout(4000)  # no burst after Stop
+        assert page.locator("#train-status").inner_text() == text
+        page.locator("#train-use").click()
+        page.get_by_text("Loaded generator").first.wait_for(timeout=60000)

@@ -1,0 +1,79 @@
+"""The style engine on ZeroGPU: MicroAST in the app's own process, on CUDA, one decorated call per
+picture or video. (Elsewhere the engine lives in a child process, studio.style.worker; a GPU lent to a
+ZeroGPU call cannot reach a child.) Each call asks for a time computed from its size.
+
+    engine = ZeroGpuStylizer(cpu=StyleWorker, note=gr.Warning)   # the same calls as StyleWorker
+    picture = engine(photo, [painting], max_size=2048)
+"""
+
+from __future__ import annotations
+
+import threading
+
+from studio.core.gpu import fallback, gpu
+from studio.core.images import png_bytes
+
+# Throughput assumed for the call times, with a wide margin: no GPU was at hand to measure it
+# (on this project's 2-core CPU MicroAST paints about 1 megapixel a second).
+MEGAPIXELS_PER_S = 4.0
+FRAME_OVERHEAD_S = 0.05  # decoding, the steadier and x264 per frame, which stay on the CPU
+
+_engine = None
+_engine_lock = threading.Lock()
+
+
+def engine():
+    """MicroAST on CUDA, loaded once. On ZeroGPU this runs at import (studio.ui.state), where CUDA
+    is emulated until a decorated call holds the GPU."""
+    global _engine
+    from studio.style.fast import FastStylizer
+
+    with _engine_lock:
+        if _engine is None:
+            _engine = FastStylizer.load(device="cuda")
+        return _engine
+
+
+def picture_seconds(photo, paintings, weights=None, strength=1.0, preserve_color=False, max_size=1024,
+                    mask=None) -> float:
+    """At most max_size on the long side: a square of it bounds the pixels painted."""
+    count = len(paintings) if isinstance(paintings, (list, tuple)) else 1
+    return 3 + 0.2 * count + float(max_size) ** 2 / 1e6 / MEGAPIXELS_PER_S
+
+
+@gpu(duration=picture_seconds)
+def paint_on_gpu(photo, paintings, weights=None, strength=1.0, preserve_color=False, max_size=1024, mask=None):
+    return engine()(photo, paintings, weights, strength, preserve_color, max_size, mask)
+
+
+def video_seconds(src, paintings, out, strength, preserve_color, max_size, steady, info) -> float:
+    from studio.style.video import output_size
+
+    w, h = output_size(info, max_size)
+    return 5 + info.frames * (w * h / 1e6 / MEGAPIXELS_PER_S + FRAME_OVERHEAD_S)
+
+
+@gpu(duration=video_seconds)
+def paint_video_on_gpu(src, paintings, out, strength, preserve_color, max_size, steady, info):
+    from studio.style.video import VideoStylizer
+
+    return VideoStylizer(engine())(src, paintings, out, strength, preserve_color, max_size, steady, info=info)
+
+
+class ZeroGpuStylizer:
+    """StyleWorker's calls, painted on ZeroGPU; on the CPU engine (started on first need) with a
+    note for the visitor when ZeroGPU refuses (quota spent, no GPU free)."""
+
+    def __init__(self, cpu, note=lambda message: None):
+        self._make_cpu, self._cpu, self._note = cpu, None, note
+
+    def cpu(self):
+        if self._cpu is None:
+            self._cpu = self._make_cpu()
+        return self._cpu
+
+    def __call__(self, *args, **kwargs):
+        return fallback(paint_on_gpu, lambda *a, **k: self.cpu()(*a, **k), self._note)(*args, **kwargs)
+
+    def png(self, *args, **kwargs) -> bytes:
+        return png_bytes(self(*args, **kwargs), compress_level=1)

@@ -1,0 +1,54 @@
+"""studio.core.gpu: the decorator's bounds, and the CPU path when ZeroGPU refuses a call."""
+
+import pytest
+
+from studio.core import gpu
+
+
+class QuotaError(Exception):
+    title = "ZeroGPU quota exceeded"
+
+
+def test_off_zero_gpu_only_the_cpu_path_runs(monkeypatch):
+    monkeypatch.delenv("SPACES_ZERO_GPU", raising=False)
+    assert not gpu.zero_gpu()
+    call = gpu.fallback(lambda x: pytest.fail("the GPU path ran off ZeroGPU"), lambda x: ("cpu", x))
+    assert call(3) == ("cpu", 3)
+
+
+def test_a_refusal_runs_the_cpu_path_with_a_note(monkeypatch):
+    monkeypatch.setattr(gpu, "zero_gpu", lambda: True)
+    notes = []
+
+    def refuse(x):
+        raise QuotaError("You have exceeded your GPU quota (60s requested vs. 12s left).")
+
+    assert gpu.fallback(refuse, lambda x: ("cpu", x), notes.append)(3) == ("cpu", 3)
+    assert len(notes) == 1 and "CPU" in notes[0] and "quota" in notes[0]
+    assert gpu.fallback(lambda x: ("gpu", x), lambda x: ("cpu", x))(4) == ("gpu", 4)
+
+
+def test_a_failure_in_the_work_is_not_a_refusal(monkeypatch):
+    monkeypatch.setattr(gpu, "zero_gpu", lambda: True)
+
+    def broken(x):
+        raise ValueError("shapes do not match")
+
+    with pytest.raises(ValueError):
+        gpu.fallback(broken, lambda x: pytest.fail("a bug was hidden behind the CPU path"))(1)
+    assert gpu.refused(RuntimeError("Error while initializing ZeroGPU: Unknown"))
+    assert not gpu.refused(RuntimeError("CUDA out of memory"))
+
+
+def test_durations_stay_within_a_calls_bounds():
+    assert gpu.bounded(0.1) == gpu.MIN_SECONDS
+    assert gpu.bounded(10_000) == gpu.MAX_SECONDS
+    assert gpu.bounded(41.2) == 42  # rounded up: a call never asks for less than it was computed to need
+
+
+def test_with_the_real_spaces_package_off_zero_gpu_nothing_is_wrapped(monkeypatch):
+    spaces = pytest.importorskip("spaces", reason="the real `spaces` package is not installed")
+    from studio.training.burst_jobs import train_burst_on_gpu
+
+    assert gpu.spaces is spaces and not spaces.config.Config.zero_gpu
+    assert not hasattr(train_burst_on_gpu, "zerogpu")  # what spaces.GPU marks a wrapped function with
