@@ -89,7 +89,7 @@ def live_frame(frame, p1, p2, p3, w1, w2, w3, strength, preserve, size, session,
         return _note_on(frame, "Upload a painting above to paint the camera."), "Waiting for a painting.", session
     small = np.asarray(fit(Image.fromarray(frame).convert("RGB"), size))
     try:
-        painted = STYLIZER.get()(small, [p for p, _ in paintings], [w for _, w in paintings], strength,
+        painted = STYLIZER.frames()(small, [p for p, _ in paintings], [w for _, w in paintings], strength,
                                  bool(preserve), size)
     except Exception as e:  # noqa: BLE001 - a stream shows what went wrong in place of the picture
         return _note_on(frame, "Could not paint this frame."), f"⚠️ {as_message(e, 'live_frame').message}", session

@@ -123,6 +123,12 @@ class StylizerSlot:
                     raise EngineUnavailable(f"The style engine is unavailable: {e}") from None
             return self.stylizer
 
+    def frames(self):
+        """The engine for webcam frames: on ZeroGPU its CPU engine, since a GPU call per frame would
+        spend a visitor's daily quota on hand-overs within a minute."""
+        engine = self.get()
+        return engine.cpu() if hasattr(engine, "cpu") else engine
+
     @staticmethod
     def _zero_gpu(cpu):
         """On ZeroGPU: the engine on CUDA in this process (placed there now, at import, as ZeroGPU

@@ -1,0 +1,51 @@
+"""The style engine's ZeroGPU calls: the time each asks for, and the CPU engine when ZeroGPU refuses."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from studio.core import gpu
+from studio.style import zero
+from studio.style.video import VideoInfo
+
+
+class QuotaError(Exception):
+    title = "ZeroGPU quota exceeded"
+
+
+def test_bigger_work_asks_for_more_time():
+    sizes = [zero.picture_seconds("p.png", ["s.png"], max_size=s) for s in (512, 1024, 2048, 4096)]
+    assert sizes == sorted(sizes) and sizes[-1] > sizes[0]
+    assert zero.picture_seconds("p.png", ["a", "b", "c"]) > zero.picture_seconds("p.png", ["a"])
+    clip = lambda frames: VideoInfo(1280, 720, Fraction(30), frames, frames / 30, False)  # noqa: E731
+    assert zero.video_seconds("v", ["s"], "o", 1, False, None, True, clip(300)) > \
+        zero.video_seconds("v", ["s"], "o", 1, False, 640, True, clip(300)) > \
+        zero.video_seconds("v", ["s"], "o", 1, False, 640, True, clip(30))
+
+
+@pytest.mark.slow
+def test_on_zero_gpu_a_picture_is_painted_by_the_gpu_call_or_on_refusal_by_the_cpu(
+        monkeypatch, fast_stylizer, photos, paintings):
+    monkeypatch.setattr(gpu, "zero_gpu", lambda: True)
+    calls, notes = [], []
+
+    def on_gpu(*args, **kwargs):
+        calls.append(kwargs.get("max_size", args[5] if len(args) > 5 else None))
+        return fast_stylizer(*args, **kwargs)
+
+    monkeypatch.setattr(zero, "paint_on_gpu", on_gpu)
+    engine = zero.ZeroGpuStylizer(cpu=lambda: pytest.fail("the CPU engine started though the GPU answered"))
+    picture = engine(photos[0], [paintings[0]], None, 1.0, False, 256)
+    assert calls == [256] and max(picture.size) == 256
+
+    def refuse(*args, **kwargs):
+        raise QuotaError("You have exceeded your GPU quota")
+
+    monkeypatch.setattr(zero, "paint_on_gpu", refuse)
+    engine = zero.ZeroGpuStylizer(cpu=lambda: fast_stylizer, note=notes.append)
+    png = engine.png(photos[0], [paintings[0]], None, 1.0, False, 256)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(notes) == 1 and "CPU" in notes[0]
+    again = np.asarray(fast_stylizer(photos[0], [paintings[0]], None, 1.0, False, 256))
+    assert np.array_equal(np.asarray(picture), again)  # the same picture either way
+    assert engine.cpu() is fast_stylizer
