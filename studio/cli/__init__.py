@@ -14,11 +14,11 @@ import os
 import sys
 
 from studio import __version__
-from studio.cli import digits, evaluation, share, style, training, web
+from studio.cli import datasets, digits, evaluation, share, style, training, web
 from studio.cli.common import fail
 from studio.core.errors import UserError, internal_message, log
 
-GROUPS = (digits, evaluation, training, style, share, web)
+GROUPS = (digits, evaluation, datasets, training, style, share, web)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,6 +7,8 @@
       samples/step_0000500.png                 a 10x10 grid from fixed noise, row = digit
       job.json, train.log                      the settings an app job started with, and its output
       STOP                                     asks a training burst to end (ZeroGPU's bursts run in a fork)
+      dataset.npz, dataset.png, data/          a run's own pictures (--data): the set as read, its preview grid,
+                                               and an uploaded archive unpacked
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ SAMPLES = "samples"
 JOB = "job.json"
 LOG = "train.log"
 STOP = "STOP"
+DATASET = "dataset.npz"
+DATASET_PREVIEW = "dataset.png"
+UNPACKED = "data"
 ENCODER = "encoder.safetensors"
 CLASSIFIER = "classifier.safetensors"
 GENERATOR_CONFIG = "generator.json"  # studio.core.files.config_path(GENERATOR)
@@ -46,6 +51,9 @@ class RunFolder:
     job = _file(JOB)
     log = _file(LOG)
     stop = _file(STOP)
+    dataset = _file(DATASET)
+    dataset_preview = _file(DATASET_PREVIEW)
+    unpacked = _file(UNPACKED)
 
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)

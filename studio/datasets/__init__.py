@@ -1,0 +1,1 @@
+"""Training sets of your own pictures: folders, archives and torchvision sets, read as ImageSets."""
