@@ -41,7 +41,7 @@ message on stderr, the others are still processed, and the exit status is then 2
 def register(sub) -> None:
     p = command(sub, "sample", SAMPLE_DOC, "export a labelled dataset of generated digits (.npz, PNGs)", sample)
     p.add_argument("--count", type=int, required=True, help=f"number of samples (1 to {MAX_COUNT:,})")
-    p.add_argument("--label", default="all", help="'all' (balanced) or one digit 0-9")
+    p.add_argument("--label", default="all", help="'all' (balanced), or one class by name or number (a digit 0-9)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", required=True, help="output .npz file")
     p.add_argument("--png-dir", help="also write PNGs and labels.csv into this folder")
@@ -59,22 +59,8 @@ def register(sub) -> None:
     p.add_argument("--out-dir", help="write each twin as <name>_twin.png here")
 
 
-def parse_label(text: str) -> int | None:
-    """'all' -> None (balanced), '0'..'9' -> that digit; anything else is an error."""
-    text = text.strip().lower()
-    if text == "all":
-        return None
-    if text.isdigit() and 0 <= int(text) <= 9:
-        return int(text)
-    raise InputError(f"label must be 'all' or a digit 0-9, got {text!r}")
-
-
 def sample(args) -> int:
     p = args.parser
-    try:
-        label = parse_label(args.label)
-    except InputError as e:
-        p.error(str(e))
     if not 1 <= args.count <= MAX_COUNT:
         p.error(f"--count must be from 1 to {MAX_COUNT:,}")
     if not 0 <= args.seed <= MAX_SEED:
@@ -86,18 +72,20 @@ def sample(args) -> int:
         p.error("--out must end in .npz")
     import numpy as np
 
-    from studio.digits.networks import NUM_CLASSES
     from studio.digits.resolve import load_generator_any
-    from studio.digits.sample import generate_dataset, write_npz, write_png_folder
+    from studio.digits.sample import class_names, generate_dataset, parse_label, write_npz, write_png_folder
 
+    generator, config = load_generator_any(args.generator)
+    classes = class_names(generator, config)
+    label = parse_label(args.label, classes)
     with storage(out.name):
-        generator, _ = load_generator_any(args.generator)
         images, labels = generate_dataset(generator, args.count, label, args.seed, args.truncation)
-        write_npz(out, images, labels)
+        write_npz(out, images, labels, classes)
         if args.png_dir:
             write_png_folder(Path(args.png_dir), images, labels)
-    counts = np.bincount(labels, minlength=NUM_CLASSES).tolist()
-    print(f"wrote {len(images)} images to {out} (per class: {counts})")
+    counts = np.bincount(labels, minlength=len(classes)).tolist()
+    per_class = ", ".join(f"{name}: {n}" for name, n in zip(classes, counts))
+    print(f"wrote {len(images)} images to {out} (per class: {per_class})")
     return 0
 
 

@@ -22,15 +22,16 @@ def to_pil(image: torch.Tensor) -> Image.Image:
 
 
 def tile(images: torch.Tensor, nrow: int, pad: int = 2) -> Image.Image:
-    """(N, 1, H, W) in [-1, 1] -> one grid image, nrow images per row, black gutters."""
-    n, _, h, w = images.shape
+    """(N, 1 or 3, H, W) in [-1, 1] -> one grid image, nrow images per row, black gutters."""
+    n, c, h, w = images.shape
     rows = (n + nrow - 1) // nrow
-    grid = np.zeros((rows * (h + pad) + pad, nrow * (w + pad) + pad), dtype=np.uint8)
-    u8 = ((images.detach().cpu().float()[:, 0] + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy()
+    grid = np.zeros((rows * (h + pad) + pad, nrow * (w + pad) + pad, c), dtype=np.uint8)
+    u8 = ((images.detach().cpu().float() + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1)
+    u8 = u8.numpy()
     for i in range(n):
-        r, c = divmod(i, nrow)
-        grid[pad + r * (h + pad):pad + r * (h + pad) + h, pad + c * (w + pad):pad + c * (w + pad) + w] = u8[i]
-    return Image.fromarray(grid, mode="L")
+        r, col = divmod(i, nrow)
+        grid[pad + r * (h + pad):pad + r * (h + pad) + h, pad + col * (w + pad):pad + col * (w + pad) + w] = u8[i]
+    return Image.fromarray(grid[..., 0], mode="L") if c == 1 else Image.fromarray(grid, mode="RGB")
 
 
 def upscale(img: Image.Image, factor: int) -> Image.Image:
@@ -74,5 +75,7 @@ def to_model_range(images_u8: torch.Tensor) -> torch.Tensor:
 
 
 def to_uint8(images: torch.Tensor) -> torch.Tensor:
-    """float (N, 1, 28, 28) in [-1, 1] -> uint8 (N, 28, 28), white digit on black like MNIST."""
-    return images.squeeze(1).add(1.0).mul(127.5).round().clamp(0, 255).to(torch.uint8)
+    """float (N, 1, H, W) in [-1, 1] -> uint8 (N, H, W), white digit on black like MNIST;
+    (N, 3, H, W) -> (N, H, W, 3)."""
+    u8 = images.add(1.0).mul(127.5).round().clamp(0, 255).to(torch.uint8)
+    return u8.squeeze(1) if u8.shape[1] == 1 else u8.permute(0, 2, 3, 1).contiguous()

@@ -11,6 +11,8 @@ import torch
 from studio.core.files import CheckpointError, config_path, load_strict, read_config, read_tensors, save_tensors
 from studio.digits.networks import Classifier, Encoder, Generator, GeneratorConfig
 
+MAX_CLASSES = 1000  # a trained set's classes (MNIST 10, OpenMoji's groups 11)
+
 def save_generator(path: str | os.PathLike, generator: Generator, extra: dict | None = None) -> Path:
     config = {"kind": "generator", "generator": generator.config.to_dict(), **(extra or {})}
     return save_tensors(path, generator.state_dict(), config)
@@ -23,8 +25,8 @@ def load_generator(path: str | os.PathLike) -> tuple[Generator, dict]:
         raise CheckpointError(f"{config_path(path)} does not describe a generator")
     try:
         gcfg = GeneratorConfig(**config["generator"])
-        if not (1 <= gcfg.latent_dim <= 4096 and 1 <= gcfg.channels <= 4096 and gcfg.num_classes in (0, 10)
-                and gcfg.depth in (1, 2)):
+        if not (1 <= gcfg.latent_dim <= 4096 and 1 <= gcfg.channels <= 4096 and 0 <= gcfg.num_classes <= MAX_CLASSES
+                and gcfg.depth in (1, 2) and gcfg.image_size in (28, 32, 64) and gcfg.image_channels in (1, 3)):
             raise ValueError("sizes out of range")
     except (TypeError, ValueError) as e:
         raise CheckpointError(f"{config_path(path)} has an invalid generator config: {e}") from e

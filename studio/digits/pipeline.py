@@ -15,7 +15,7 @@ from PIL import Image
 from studio.core.images import tile, to_pil
 from studio.core.inputs import MAX_SEED, InputError, check_number  # noqa: F401 - part of this API
 from studio.digits.directions import METHODS, find_directions
-from studio.digits.networks import Generator, NUM_CLASSES
+from studio.digits.networks import Generator, IMAGE_SIZE, NUM_CLASSES
 from studio.digits.resolve import load_generator_any
 
 SLIDER_RANGE = 3.0  # slider values are in standard deviations of the latent prior
@@ -45,6 +45,11 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: float) -> torch.Tensor:
 
 class DigitStudio:
     def __init__(self, generator: Generator, config: dict | None = None, directions: list[Direction] | None = None):
+        gc = generator.config
+        if (gc.image_size, gc.image_channels) != (IMAGE_SIZE, 1) or gc.num_classes not in (0, NUM_CLASSES):
+            raise InputError(f"this generator draws {gc.image_size} px {'grey' if gc.image_channels == 1 else 'colour'} "
+                             f"pictures of {gc.num_classes or 'no'} classes; Digits draws MNIST-shaped generators "
+                             "(28 px grey, 10 digits): sample it with python -m studio sample")
         self.generator = generator.eval()
         self.config = config or {}
         self.latent_dim = generator.config.latent_dim

@@ -9,6 +9,7 @@ from studio.core.settings import SettingError, Settings, setting
 
 LOSSES = ("hinge", "nonsaturating", "minimax", "wgan-gp", "relativistic")
 DEVICES = ("auto", "cpu", "cuda")
+AUGMENTS = ("off", "translation", "translation,cutout", "color,translation,cutout")  # DiffAugment's policies
 MNIST_TRAIN = 60000  # images in an epoch
 ENCODER_STEPS = 8000  # the shipped Digits encoder's (checkpoints/encoder.json: 11.4 min on a 2-core CPU)
 
@@ -23,6 +24,13 @@ class TrainConfig(Settings):
     out: str = setting("runs/gan", "run folder: metrics, samples and checkpoints", label="output folder", form=None)
     data_root: str | None = setting(None, "MNIST root (default: $STUDIO_DATA_DIR or the cache)", label="data root",
                                     form=None)
+    # What: MNIST at 28 px (the shipped generator's data) unless --data names a set of your own.
+    data: str | None = setting(None, "your own pictures: a folder (sub-folders are classes), a .zip of one, or "
+                            "torchvision:NAME (none: MNIST at 28 px)", label="data", form=None)
+    size: int = setting(32, "side of the pictures trained on with --data", label="picture size", choices=(32, 64),
+                        form="more")
+    background: str = setting("white", "what transparency is flattened onto, with --data", choices=("white", "black"),
+                              form="more")
     # How long and how much. The defaults are the first phase of the shipped generator's recipe
     # (recipes/generator-v3.json); the relativistic loss, R1/R2 and shifts are options: a 24,000-step
     # run with them scored higher precision but far lower recall and coverage.
@@ -69,6 +77,9 @@ class TrainConfig(Settings):
                                lo=0, hi=1000, aliases=("--r2",), form="more")
     augment_shift: int = setting(0, "translate real and generated images by up to this many pixels before D (0: off)",
                                  label="shift augmentation (px)", lo=0, hi=8, form="more")
+    augment: str = setting("off", "differentiable augmentation of real and generated images before D, for sets of a "
+                                  "few hundred pictures (Zhao et al. 2020)", label="DiffAugment", choices=AUGMENTS,
+                           form="more")
     diversity: float = setting(0.25, "weight of the mode-seeking term (Mao et al. 2019) that spreads each class's "
                                      "samples (0: off); the one change that moved recall",
                                label="diversity weight", lo=0, hi=100, form="more")
@@ -96,6 +107,8 @@ class TrainConfig(Settings):
             raise ConfigError(str(e)) from None
         if not self.out.strip():
             raise ConfigError("an output folder is required")
+        if self.data and self.epochs > 0:
+            raise ConfigError("--epochs counts MNIST's 60,000 images; with --data give --steps")
         if self.device == "cuda":
             import torch
 

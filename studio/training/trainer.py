@@ -25,12 +25,16 @@ from studio.core.errors import UserError
 from studio.core.images import save_png, tile, to_model_range
 from studio.core.runfiles import RunFolder
 from studio.digits.data import load_mnist
-from studio.digits.networks import Discriminator, Generator, GeneratorConfig, NUM_CLASSES, one_hot
+from studio.datasets.sources import prepare
+from studio.digits.networks import IMAGE_SIZE, NUM_CLASSES, Discriminator, Generator, GeneratorConfig, one_hot
+from studio.training.augment import diff_augment, parse as parse_augment
 from studio.training.config import TrainConfig
 from studio.training.losses import (d_loss_fn, g_loss_fn, gradient_penalty, interpolates, mode_seeking,
                                     r_penalties, translate)
 from studio.training.meter import Meter
 from studio.training.state import load_state, save_state
+
+MAX_GRID_ROWS = 16  # sample grids show the first 16 classes of a set with more
 
 
 class TrainingDiverged(UserError, RuntimeError):
@@ -55,9 +59,21 @@ class Trainer:
         if world_size > 1 and self.device.type == "cuda":
             self.device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
         torch.manual_seed(config.seed + rank)
-        nc = NUM_CLASSES if config.conditional else 0
-        self.G = Generator(GeneratorConfig(config.latent_dim, config.g_channels, nc, config.g_depth)).to(self.device)
-        self.D = Discriminator(config.d_channels, nc).to(self.device)
+        # Your own pictures (--data), read once into the run folder; else MNIST at 28 px, read in run().
+        self.images = prepare(config.data, config.size, config.out, config.background) if config.data else None
+        classes = len(self.images.classes) if self.images is not None and self.images.conditional else NUM_CLASSES
+        if self.images is not None and not self.images.conditional:
+            classes = 0
+        nc = self.num_classes = classes if config.conditional else 0
+        size, channels = (self.images.size, self.images.channels) if self.images is not None else (IMAGE_SIZE, 1)
+        gcfg = GeneratorConfig(config.latent_dim, config.g_channels, nc, config.g_depth, size, channels)
+        self.G = Generator(gcfg).to(self.device)
+        self.D = Discriminator(config.d_channels, nc, channels, size).to(self.device)
+        self.policy = parse_augment(config.augment)
+        # A set's own class frequencies for G's labels (MNIST's are near uniform, and drawn so).
+        self.label_weights = None
+        if nc and self.images is not None:
+            self.label_weights = torch.bincount(torch.from_numpy(self.images.labels), minlength=nc).float()
         self.G_ema = None
         if config.ema > 0:
             self.G_ema = copy.deepcopy(self.G).requires_grad_(False)
@@ -74,8 +90,9 @@ class Trainer:
             self.G_train = DDP(self.G, device_ids=ids, broadcast_buffers=False)
             self.D_train = DDP(self.D, device_ids=ids, broadcast_buffers=False)
         gen = torch.Generator().manual_seed(1234)
-        self.fixed_z = torch.randn(100, config.latent_dim, generator=gen).to(self.device)
-        self.fixed_y = one_hot(torch.arange(10).repeat_interleave(10)).to(self.device) if nc else None
+        rows = min(nc, MAX_GRID_ROWS) if nc else 10  # a row per class in the sample grids
+        self.fixed_z = torch.randn(rows * 10, config.latent_dim, generator=gen).to(self.device)
+        self.fixed_y = one_hot(torch.arange(rows).repeat_interleave(10), nc).to(self.device) if nc else None
 
     # ---- checkpoints -------------------------------------------------------------
     @property
@@ -118,7 +135,7 @@ class Trainer:
 
     def _aux_on(self) -> bool:
         cfg = self.cfg
-        return cfg.conditional and cfg.aux_weight > 0 and (not cfg.aux_until or self.step < cfg.aux_until)
+        return self.num_classes > 0 and cfg.aux_weight > 0 and (not cfg.aux_until or self.step < cfg.aux_until)
 
     def train_step(self, batches) -> dict:
         """(1) Update D, d_steps times; (2) update G; then the hooks (the EMA)."""
@@ -133,11 +150,11 @@ class Trainer:
     def critic_step(self, real: torch.Tensor, labels: torch.Tensor) -> dict:
         """One discriminator update on a real batch and as many fakes; returns its loss and scores."""
         cfg, dev = self.cfg, self.device
-        cond, n = cfg.conditional, real.shape[0]
+        cond, n = self.num_classes > 0, real.shape[0]
         z = torch.randn(n, cfg.latent_dim, device=dev)
         with torch.no_grad():
-            fake = self.G(z, one_hot(labels).to(dev) if cond else None)
-        real, fake = translate(real, cfg.augment_shift), translate(fake, cfg.augment_shift)
+            fake = self.G(z, one_hot(labels, self.num_classes).to(dev) if cond else None)
+        real, fake = self.augment(real), self.augment(fake)
         real.requires_grad_(cfg.r1_weight > 0)
         fake.requires_grad_(cfg.r2_weight > 0)
         # One discriminator call per step (real, fake and, for WGAN-GP, interpolates together):
@@ -168,19 +185,19 @@ class Trainer:
         """One generator update; real/labels (the critic's last batch) pair with fakes for the
         relativistic loss."""
         cfg, dev = self.cfg, self.device
-        cond = cfg.conditional
-        g_labels = torch.randint(0, NUM_CLASSES, (cfg.batch_size,), device=dev)
+        cond = self.num_classes > 0  # an unlabelled set trains unconditionally
+        g_labels = self._generator_labels(cfg.batch_size)
         half = cfg.batch_size // 2
         if cfg.diversity > 0:  # pairs (i, half + i) share a label for the mode-seeking term
             g_labels[half:2 * half] = g_labels[:half]
         z = torch.randn(cfg.batch_size, cfg.latent_dim, device=dev)
-        fake = self.G_train(z, one_hot(g_labels).to(dev) if cond else None)
+        fake = self.G_train(z, one_hot(g_labels, self.num_classes).to(dev) if cond else None)
         # The plain D here: its gradients from this step are discarded, so no need to sync them.
-        on_fake, aux = self.D(translate(fake, cfg.augment_shift), g_labels if cond else None)
+        on_fake, aux = self.D(self.augment(fake), g_labels if cond else None)
         paired = None
         if cfg.loss == "relativistic":  # each fake against a real, as in the discriminator's step
             with torch.no_grad():
-                paired = self.D(translate(real, cfg.augment_shift), labels if cond else None)[0]
+                paired = self.D(self.augment(real), labels if cond else None)[0]
         loss = g_loss_fn(cfg.loss, on_fake, paired)
         if self._aux_on():
             loss = loss + cfg.aux_weight * F.cross_entropy(aux, g_labels)
@@ -190,6 +207,18 @@ class Trainer:
         loss.backward()
         self.opt_g.step()
         return {"loss_g": loss.item()}
+
+    def augment(self, x: torch.Tensor) -> torch.Tensor:
+        """What D sees of a batch, real or generated alike: the shift, then DiffAugment."""
+        return diff_augment(translate(x, self.cfg.augment_shift), self.policy)
+
+    def _generator_labels(self, n: int) -> torch.Tensor:
+        dev = self.device
+        if not self.num_classes:
+            return torch.zeros(n, dtype=torch.long, device=dev)
+        if self.label_weights is None:
+            return torch.randint(0, NUM_CLASSES, (n,), device=dev)
+        return torch.multinomial(self.label_weights, n, replacement=True).to(dev)
 
     def after_step(self) -> None:
         """Hooks after each full step: the EMA generator follows the trained one."""
@@ -228,9 +257,15 @@ class Trainer:
             self.out.mkdir(parents=True, exist_ok=True)
         if cfg.resume and self.state_path.is_file():
             self.load()
-        images, labels = load_mnist(cfg.data_root, train=True)
-        batches = self._batches(to_model_range(images).to(self.device), labels.to(self.device))
-        evaluator = self._evaluator() if cfg.eval_every and self.rank == 0 else None
+        if self.images is None:
+            images, labels = load_mnist(cfg.data_root, train=True)
+            images = to_model_range(images)
+        else:
+            images, labels = self.images.tensors()
+            labels = labels if labels is not None else torch.zeros(len(images), dtype=torch.long)
+        batches = self._batches(images.to(self.device), labels.to(self.device))
+        # The MNIST evaluator scores MNIST-shaped samples only; a set of your own is not scored here yet.
+        evaluator = self._evaluator() if cfg.eval_every and self.rank == 0 and self.images is None else None
         meter = Meter(cfg.batch_size * self.world_size)
         status = "finished"
         self.G.train()

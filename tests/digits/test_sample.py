@@ -6,7 +6,7 @@ import pytest
 
 from studio.digits.checkpoints import save_generator
 from studio.cli import main
-from studio.cli.digits import parse_label
+from studio.digits.sample import parse_label
 from studio.digits.sample import generate_dataset
 
 
@@ -19,7 +19,7 @@ def test_npz_format_balanced(tmp_path, gen_path):
     out = tmp_path / "d.npz"
     assert main(["sample", "--count", "25", "--label", "all", "--seed", "1", "--out", str(out), "--generator", str(gen_path)]) == 0
     data = np.load(out)
-    assert set(data.files) == {"images", "labels"}
+    assert set(data.files) == {"images", "labels", "classes"} and data["classes"].tolist() == [str(d) for d in range(10)]
     assert data["images"].shape == (25, 28, 28) and data["images"].dtype == np.uint8
     assert data["labels"].shape == (25,) and np.issubdtype(data["labels"].dtype, np.integer)
     counts = np.bincount(data["labels"], minlength=10)
@@ -45,7 +45,32 @@ def test_png_folder(tmp_path, gen_path):
 @pytest.mark.parametrize("label", ["10", "-1", "seven", "3.5", ""])
 def test_unknown_label_rejected(label):
     with pytest.raises(ValueError):
-        parse_label(label)
+        parse_label(label, [str(d) for d in range(10)])
+
+
+def test_labels_by_name_or_number():
+    classes = ["cats", "dogs", "owls"]
+    assert parse_label("all", classes) is None and parse_label("owls", classes) == 2 and parse_label("1", classes) == 1
+    with pytest.raises(ValueError, match="a number below 3 .cats, dogs, owls."):
+        parse_label("3", classes)
+
+
+def test_a_colour_generator_samples_its_classes_by_name(tmp_path):
+    import numpy as np
+
+    from studio.digits.checkpoints import save_generator
+    from studio.digits.networks import Generator, GeneratorConfig
+
+    g = Generator(GeneratorConfig(16, 8, 3, 1, 32, 3))
+    path = save_generator(tmp_path / "g.safetensors", g, {"classes": ["cats", "dogs", "owls"]})
+    out = tmp_path / "s.npz"
+    assert main(["sample", "--count", "7", "--out", str(out), "--generator", str(path)]) == 0
+    with np.load(out) as z:
+        assert z["images"].shape == (7, 32, 32, 3) and z["labels"].tolist() == [0, 1, 2, 0, 1, 2, 0]
+        assert z["classes"].tolist() == ["cats", "dogs", "owls"]
+    assert main(["sample", "--count", "2", "--label", "owls", "--out", str(out), "--generator", str(path),
+                 "--png-dir", str(tmp_path / "png")]) == 0
+    assert np.load(out)["labels"].tolist() == [2, 2]
 
 
 def run_cli(*args):
@@ -56,7 +81,7 @@ def run_cli(*args):
 def test_cli_unknown_label_exits_nonzero(tmp_path):
     r = run_cli("--count", "5", "--label", "11", "--out", str(tmp_path / "x.npz"))
     assert r.returncode != 0
-    assert "label must be 'all' or a digit 0-9" in r.stderr
+    assert "label must be 'all', a class name or a number below 10" in r.stderr
     assert "Traceback" not in r.stderr
 
 

@@ -16,7 +16,7 @@ from studio.training import recipes
 from studio.training.config import ConfigError, TrainConfig
 
 FIELDS = [f.name for f in dataclasses.fields(TrainConfig)]
-APP_SET = {"out", "data_root", "resume"}  # the app chooses these for its jobs; a visitor never types a server path
+APP_SET = {"out", "data_root", "data", "resume"}  # the app sets these (data: from an upload); a visitor never types a server path
 
 
 def changed_value(name):
@@ -62,10 +62,14 @@ def test_the_form_starts_from_the_quick_recipe_and_the_defaults():
 
 
 def test_every_field_survives_the_job_argument_round_trip():
-    cfg = TrainConfig(**{name: changed_value(name) for name in FIELDS}).validate()
-    assert all(getattr(cfg, n) != getattr(TrainConfig(), n) for n in FIELDS)
-    args = build_parser().parse_args(["train", *cfg.to_args()])
-    assert configs_from_args(args) == [cfg]
+    # Two configurations: --epochs counts MNIST's images, so it is refused together with --data.
+    for left_alone in ("data", "epochs"):
+        cfg = TrainConfig(**{name: changed_value(name) for name in FIELDS if name != left_alone}).validate()
+        assert all(getattr(cfg, n) != getattr(TrainConfig(), n) for n in FIELDS if n != left_alone)
+        args = build_parser().parse_args(["train", *cfg.to_args()])
+        assert configs_from_args(args) == [cfg]
+    with pytest.raises(ConfigError, match="with --data give --steps"):
+        TrainConfig(data="pictures/", epochs=2).validate()
 
 
 def test_options_not_given_keep_their_defaults_and_the_cli_picks_the_run_folder():

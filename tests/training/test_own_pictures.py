@@ -1,0 +1,86 @@
+"""Training on a set of one's own pictures: a folder, a zip and torchvision:MNIST train, stop and
+resume with the same trainer; the generator records its picture shape and class names."""
+
+import io
+import json
+import zipfile
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from studio.cli import main
+from studio.digits.checkpoints import load_generator
+from studio.digits.pipeline import DigitStudio
+from studio.core.inputs import InputError
+from studio.training.trainer import Trainer
+
+TINY = dict(steps=6, batch_size=8, g_channels=8, d_channels=8, latent_dim=16, log_every=2, sample_every=3,
+            checkpoint_every=3)
+COLOURS = {"red": (220, 30, 30), "green": (30, 160, 60), "blue": (40, 60, 220)}
+
+
+def picture(colour, seed) -> Image.Image:
+    rng = np.random.default_rng(seed)
+    img = np.full((40, 40, 4), 0, np.uint8)
+    y, x = rng.integers(0, 20, 2)
+    img[y:y + 20, x:x + 20] = (*colour, 255)  # a square on transparency
+    return Image.fromarray(img, "RGBA")
+
+
+def folder_of_squares(root, per_class=6):
+    for name, colour in COLOURS.items():
+        (root / name).mkdir(parents=True)
+        for i in range(per_class):
+            picture(colour, i).save(root / name / f"{i}.png")
+    return root
+
+
+def test_a_folder_trains_resumes_and_names_its_classes(tiny_config, tmp_path):
+    data = folder_of_squares(tmp_path / "squares")
+    run = tmp_path / "run"
+    cfg = tiny_config(**TINY, out=str(run), data=str(data), size=32, augment="color,translation,cutout")
+    result = Trainer(cfg).run()
+    assert result["status"] == "finished" and result["step"] == 6
+    generator, config = load_generator(run / "generator.safetensors")
+    assert config["classes"] == ["blue", "green", "red"]
+    assert (generator.config.image_size, generator.config.image_channels, generator.config.num_classes) == (32, 3, 3)
+    grid = Image.open(sorted((run / "samples").glob("*.png"))[-1])
+    assert grid.mode == "RGB" and grid.size[1] == 3 * 34 + 2  # a row per class
+    assert "folder squares (18 pictures)" in config["training"]["dataset"]
+    (data / "red" / "0.png").unlink()  # the run reads its own copy from now on
+    again = Trainer(tiny_config(**{**TINY, "steps": 9}, out=str(run), data=str(data), size=32, resume=True)).run()
+    assert again["step"] == 9 and len(np.load(run / "dataset.npz")["images"]) == 18
+    with pytest.raises(InputError, match="Digits draws MNIST-shaped generators"):
+        DigitStudio(generator)
+
+
+def test_a_zip_trains_from_the_cli_and_a_hostile_one_exits_2(tmp_path, capsys, mnist_available):
+    buf = io.BytesIO()
+    picture(COLOURS["red"], 0).save(buf, "PNG")
+    good = tmp_path / "good.zip"
+    with zipfile.ZipFile(good, "w") as zf:
+        for i in range(10):
+            zf.writestr(f"pics/{i}.png", buf.getvalue())
+    args = ["train", "--steps", "2", "--batch-size", "4", "--g-channels", "8", "--d-channels", "8", "--log-every", "1",
+            "--size", "32"]
+    assert main([*args, "--data", str(good), "--out", str(tmp_path / "run")]) == 0
+    assert len(list((tmp_path / "run" / "data" / "pics").glob("*.png"))) == 10  # unpacked inside the run folder
+    _, config = load_generator(tmp_path / "run" / "generator.safetensors")
+    assert config["generator"]["num_classes"] == 0  # no sub-folders: unconditional
+    capsys.readouterr()
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        zf.writestr("../../escaped.png", buf.getvalue())
+    assert main([*args, "--data", str(bad), "--out", str(tmp_path / "run2")]) == 2
+    assert "outside its folder" in capsys.readouterr().err
+    assert not (tmp_path / "escaped.png").exists() and not (tmp_path.parent / "escaped.png").exists()
+
+
+def test_torchvision_mnist_at_32_px(tiny_config, tmp_path, mnist_available):
+    cfg = tiny_config(**{**TINY, "steps": 2}, out=str(tmp_path / "run"), data="torchvision:MNIST", size=32)
+    assert Trainer(cfg).run()["step"] == 2
+    generator, config = load_generator(tmp_path / "run" / "generator.safetensors")
+    assert (generator.config.image_size, generator.config.image_channels) == (32, 1)
+    assert config["classes"][:2] == ["0 - zero", "1 - one"]
+    assert json.loads((tmp_path / "run" / "metrics.jsonl").read_text().splitlines()[0])["step"] == 2
