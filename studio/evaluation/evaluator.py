@@ -12,13 +12,27 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from studio.core import paths
 from studio.core.images import to_model_range
 from studio.digits.checkpoints import load_classifier
 from studio.digits.data import load_mnist
-from studio.digits.networks import Generator, NUM_CLASSES, one_hot
+from studio.digits.networks import IMAGE_SIZE, NUM_CLASSES, Generator, one_hot
 from studio.evaluation import metrics
+
+
+def to_classifier_size(images: torch.Tensor) -> torch.Tensor:
+    """Digits drawn at another size (a 32 px run on MNIST as a folder) scaled to the classifier's 28 px."""
+    if images.shape[-1] == IMAGE_SIZE:
+        return images
+    return F.interpolate(images, size=(IMAGE_SIZE, IMAGE_SIZE), mode="bilinear", antialias=True, align_corners=False)
+
+
+def digit_classes(classes: list[str]) -> bool:
+    """A set whose classes are the ten digits in order (MNIST as a folder 0-9, torchvision:MNIST):
+    the MNIST evaluator can score its samples. Any other set (FashionMNIST too) it cannot."""
+    return [str(c).split(" ")[0] for c in classes] == [str(d) for d in range(10)]
 
 
 class Evaluator:
@@ -34,7 +48,7 @@ class Evaluator:
         """images float (N, 1, 28, 28) in [-1, 1] -> (features (N, 128), class probabilities (N, 10))."""
         feats, probs = [], []
         for i in range(0, len(images), batch):
-            f = self.classifier.features(images[i:i + batch])
+            f = self.classifier.features(to_classifier_size(images[i:i + batch]))
             feats.append(f)
             probs.append(self.classifier.head(f).softmax(1))
         return torch.cat(feats).numpy(), torch.cat(probs).numpy()

@@ -27,6 +27,7 @@ from studio.core.runfiles import RunFolder
 from studio.digits.data import load_mnist
 from studio.datasets.sources import prepare
 from studio.digits.networks import IMAGE_SIZE, NUM_CLASSES, Discriminator, Generator, GeneratorConfig, one_hot
+from studio.evaluation.evaluator import digit_classes
 from studio.training.augment import diff_augment, parse as parse_augment
 from studio.training.config import TrainConfig
 from studio.training.losses import (d_loss_fn, g_loss_fn, gradient_penalty, interpolates, mode_seeking,
@@ -264,8 +265,10 @@ class Trainer:
             images, labels = self.images.tensors()
             labels = labels if labels is not None else torch.zeros(len(images), dtype=torch.long)
         batches = self._batches(images.to(self.device), labels.to(self.device))
-        # The MNIST evaluator scores MNIST-shaped samples only; a set of your own is not scored here yet.
-        evaluator = self._evaluator() if cfg.eval_every and self.rank == 0 and self.images is None else None
+        # The MNIST evaluator scores digits only: MNIST, or a set whose classes are the ten digits in order
+        # (MNIST as a folder); any other set of one's own is not scored during training yet.
+        scorable = self.images is None or (self.images.channels == 1 and digit_classes(self.images.classes))
+        evaluator = self._evaluator() if cfg.eval_every and self.rank == 0 and scorable else None
         meter = Meter(cfg.batch_size * self.world_size)
         status = "finished"
         self.G.train()

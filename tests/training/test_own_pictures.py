@@ -84,3 +84,21 @@ def test_torchvision_mnist_at_32_px(tiny_config, tmp_path, mnist_available):
     assert (generator.config.image_size, generator.config.image_channels) == (32, 1)
     assert config["classes"][:2] == ["0 - zero", "1 - one"]
     assert json.loads((tmp_path / "run" / "metrics.jsonl").read_text().splitlines()[0])["step"] == 2
+
+
+def test_digits_as_a_folder_are_scored_by_the_mnist_classifier_and_other_sets_are_not(tiny_config, tmp_path,
+                                                                                      mnist_available):
+    from studio.digits.data import load_mnist
+
+    digits, labels = load_mnist(train=True)
+    for i in range(100):
+        folder = tmp_path / "digits" / str(int(labels[i]))
+        folder.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(digits[i].numpy()).save(folder / f"{i}.png")
+    settings = {**TINY, "steps": 4, "eval_every": 2, "eval_per_class": 10}
+    Trainer(tiny_config(**settings, out=str(tmp_path / "a"), data=str(tmp_path / "digits"), size=32)).run()
+    evals = [json.loads(line) for line in (tmp_path / "a" / "metrics.jsonl").read_text().splitlines()
+             if '"eval"' in line]
+    assert [e["step"] for e in evals] == [2, 4] and all(0 <= e["class_accuracy"] <= 1 for e in evals)
+    Trainer(tiny_config(**settings, out=str(tmp_path / "b"), data=str(folder_of_squares(tmp_path / "sq")))).run()
+    assert '"eval"' not in (tmp_path / "b" / "metrics.jsonl").read_text()
