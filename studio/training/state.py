@@ -49,14 +49,12 @@ def save_state(t) -> None:
     meta = {"kind": "train_state", "step": t.step, "elapsed": t.elapsed,
             "config": dataclasses.asdict(t.cfg), "opt_g": mg, "opt_d": md}
     save_tensors(t.state_path, tensors, meta)
-    own = getattr(t, "images", None)  # a set of one's own pictures (--data), or None for MNIST
     training = {"step": t.step, "seconds": round(t.elapsed, 1),
-                **{key: getattr(t.cfg, name) for key, name in SUMMARY.items()},
-                "dataset": f"{own.source} ({len(own.images):,} pictures)" if own is not None else "MNIST train (60k)"}
+                **{key: getattr(t.cfg, name) for key, name in SUMMARY.items()}, "dataset": t.data.describe()}
     extra = {"training": training}
-    if own is not None:
+    if t.data.own is not None:  # a set of one's own pictures
         training["augment"] = t.cfg.augment
-        extra["classes"] = own.classes if t.num_classes else []
+        extra["classes"] = t.data.own.classes if t.num_classes else []
     save_generator(t.generator_path, t.sampling_generator(), extra)
 
 

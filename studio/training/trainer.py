@@ -22,14 +22,12 @@ import torch
 import torch.nn.functional as F
 
 from studio.core.errors import UserError
-from studio.core.images import save_png, tile, to_model_range
+from studio.core.images import save_png, tile
 from studio.core.runfiles import RunFolder
-from studio.digits.data import load_mnist
-from studio.datasets.sources import prepare
-from studio.digits.networks import IMAGE_SIZE, NUM_CLASSES, Discriminator, Generator, GeneratorConfig, one_hot
-from studio.evaluation.evaluator import digit_classes
+from studio.digits.networks import NUM_CLASSES, Discriminator, Generator, GeneratorConfig, one_hot
 from studio.training.augment import diff_augment, parse as parse_augment
 from studio.training.config import TrainConfig
+from studio.training.data import training_data
 from studio.training.losses import (d_loss_fn, g_loss_fn, gradient_penalty, interpolates, mode_seeking,
                                     r_penalties, translate)
 from studio.training.meter import Meter
@@ -60,21 +58,14 @@ class Trainer:
         if world_size > 1 and self.device.type == "cuda":
             self.device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
         torch.manual_seed(config.seed + rank)
-        # Your own pictures (--data), read once into the run folder; else MNIST at 28 px, read in run().
-        self.images = prepare(config.data, config.size, config.out, config.background) if config.data else None
-        classes = len(self.images.classes) if self.images is not None and self.images.conditional else NUM_CLASSES
-        if self.images is not None and not self.images.conditional:
-            classes = 0
-        nc = self.num_classes = classes if config.conditional else 0
-        size, channels = (self.images.size, self.images.channels) if self.images is not None else (IMAGE_SIZE, 1)
-        gcfg = GeneratorConfig(config.latent_dim, config.g_channels, nc, config.g_depth, size, channels)
+        self.data = training_data(config)
+        nc = self.num_classes = self.data.num_classes
+        gcfg = GeneratorConfig(config.latent_dim, config.g_channels, nc, config.g_depth, self.data.size,
+                               self.data.channels)
         self.G = Generator(gcfg).to(self.device)
-        self.D = Discriminator(config.d_channels, nc, channels, size).to(self.device)
+        self.D = Discriminator(config.d_channels, nc, self.data.channels, self.data.size).to(self.device)
         self.policy = parse_augment(config.augment)
-        # A set's own class frequencies for G's labels (MNIST's are near uniform, and drawn so).
-        self.label_weights = None
-        if nc and self.images is not None:
-            self.label_weights = torch.bincount(torch.from_numpy(self.images.labels), minlength=nc).float()
+        self.label_weights = self.data.label_weights()
         self.G_ema = None
         if config.ema > 0:
             self.G_ema = copy.deepcopy(self.G).requires_grad_(False)
@@ -258,17 +249,9 @@ class Trainer:
             self.out.mkdir(parents=True, exist_ok=True)
         if cfg.resume and self.state_path.is_file():
             self.load()
-        if self.images is None:
-            images, labels = load_mnist(cfg.data_root, train=True)
-            images = to_model_range(images)
-        else:
-            images, labels = self.images.tensors()
-            labels = labels if labels is not None else torch.zeros(len(images), dtype=torch.long)
+        images, labels = self.data.tensors(cfg.data_root)
         batches = self._batches(images.to(self.device), labels.to(self.device))
-        # The MNIST evaluator scores digits only: MNIST, or a set whose classes are the ten digits in order
-        # (MNIST as a folder); any other set of one's own is not scored during training yet.
-        scorable = self.images is None or (self.images.channels == 1 and digit_classes(self.images.classes))
-        evaluator = self._evaluator() if cfg.eval_every and self.rank == 0 and scorable else None
+        evaluator = self._evaluator() if cfg.eval_every and self.rank == 0 and self.data.scorable else None
         meter = Meter(cfg.batch_size * self.world_size)
         status = "finished"
         self.G.train()

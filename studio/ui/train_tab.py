@@ -16,6 +16,7 @@ from studio.core.settings import specs
 from studio.training import recipes
 from studio.training.config import TrainConfig
 from studio.training.jobs import JobError, read_metrics, samples
+from studio.ui import data_panel
 from studio.ui.common import Number, user_errors
 from studio.ui.state import VISITORS
 
@@ -37,8 +38,9 @@ def tab_recipes() -> list[str]:
 
 
 @user_errors
-def start(settings: dict) -> str:
-    """Start a job from the form's values, by field name; the app picks the run folder."""
+def start(settings: dict, data: str | None = None) -> str:
+    """Start a job from the form's values, by field name; the app picks the run folder, and `data`
+    is the visitor's upload (data_panel.data_spec), never a typed path."""
     unknown = set(settings) - set(FORM)
     if unknown:
         raise JobError(f"not a training setting: {', '.join(sorted(unknown))}")
@@ -46,7 +48,7 @@ def start(settings: dict) -> str:
     with jobs.reserved():  # a Stop pressed meanwhile waits for this job, then stops it
         if jobs.running():
             raise JobError(f"a training job is already running ({jobs.run_dir.name}); stop it first")
-        cfg = TrainConfig(out=str(jobs.new_run_dir()), **settings).validate()
+        cfg = TrainConfig(out=str(jobs.new_run_dir()), data=data, **settings).validate()
         VISITORS.room_for_a_job()
         run = jobs.start(cfg)
         VISITORS.note_run(run)
@@ -202,9 +204,19 @@ def form(values: dict) -> dict:
     return controls
 
 
+def start_from(values: dict, names: dict, data: dict) -> str:
+    """Start's event: the form's values by field name, and the data the panel says."""
+    try:
+        spec = data_panel.data_spec(values.pop(data["source"]), values.pop(data["archive"]))
+    except JobError as e:
+        raise gr.Error(str(e), print_exception=False) from None
+    return start({names[c]: v for c, v in values.items()}, spec)
+
+
 def build(digits: dict) -> dict:
     with gr.Row():
         with gr.Column(scale=1, min_width=320):
+            data = data_panel.build()
             recipe = gr.Dropdown(tab_recipes(), value=START_RECIPE, label="Recipe",
                                  info="fills the settings below; change any of them after", elem_id="train-recipe")
             controls = form(form_values(START_RECIPE))
@@ -236,7 +248,7 @@ def build(digits: dict) -> dict:
                 d_plot = gr.LinePlot(EMPTY, x="step", y="value", color="series", title="D(x) and D(G(z))",
                                      height=260, visible=False)
             with gr.Row():
-                grid = gr.Image(label="Samples from fixed noise (row = digit)", interactive=False, height=320,
+                grid = gr.Image(label="Samples from fixed noise (a row per digit or class)", interactive=False, height=320,
                                 elem_id="train-grid")
                 eval_plot = gr.LinePlot(EMPTY, x="step", y="value", color="series", title="Evaluation", height=260,
                                         visible=False)
@@ -248,9 +260,11 @@ def build(digits: dict) -> dict:
     recipe.input(lambda r: [form_values(r)[n] for n in controls], recipe, list(controls.values()),
                  api_visibility="private")
     # A set of inputs arrives as one dict (control -> value): one handler argument for ~30 fields.
-    start_btn.click(**VISITORS.fair("train", lambda values: start({names[c]: v for c, v in values.items()})),
-                    inputs=set(controls.values()), outputs=message, api_name="train_start", api_visibility="undocumented"
-                    ).success(chain, None, message, api_visibility="private")
+    start_btn.click(**VISITORS.fair("train", lambda values: start_from(values, names, data)),
+                    inputs={*controls.values(), data["source"], data["archive"]}, outputs=message,
+                    api_name="train_start", api_visibility="undocumented").success(chain, None, message,
+                                                                                    api_visibility="private")
+    data_panel.wire(data, controls["size"], controls["background"])
     # Queued (not queue=False) so refusals show their message as a notification.
     stop_btn.click(stop, None, message, api_name="train_stop", api_visibility="undocumented")
     resume_btn.click(resume, None, message, api_name="train_resume", api_visibility="undocumented").success(

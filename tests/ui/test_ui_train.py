@@ -189,3 +189,49 @@ def test_on_zero_gpu_the_page_chains_bursts_and_stop_ends_them(browser, tmp_path
         assert page.locator("#train-status").inner_text() == text
         page.locator("#train-use").click()
         page.get_by_text("Loaded generator").first.wait_for(timeout=60000)
+
+
+def _zip_of_squares(path, per_class=8, hostile=False):
+    import io
+    import zipfile
+
+    import numpy as np
+    from PIL import Image
+
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, colour in (("red", (220, 30, 30)), ("blue", (40, 60, 220))):
+            for i in range(per_class):
+                img = np.full((36, 36, 3), 255, np.uint8)
+                img[i:i + 20, 4:24] = colour
+                buf = io.BytesIO()
+                Image.fromarray(img).save(buf, "PNG")
+                zf.writestr(f"squares/{name}/{i}.png", buf.getvalue())
+        if hostile:
+            zf.writestr("../../escaped.png", b"x")
+    return path
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_zip_of_ones_own_pictures_is_previewed_trained_and_a_hostile_one_refused(app_url, page, tmp_path):
+    page.goto(app_url)
+    page.get_by_role("tab", name="Train").click()
+    page.get_by_text("My pictures (a .zip)").click()
+    page.locator("#train-data-zip input[type=file]").set_input_files(str(_zip_of_squares(tmp_path / "evil.zip",
+                                                                                          hostile=True)))
+    page.get_by_text("outside its folder").first.wait_for(timeout=30000)
+    assert not (tmp_path.parent / "escaped.png").exists()
+    page.locator("#train-data-zip button[aria-label='Clear']").first.click()
+    page.locator("#train-data-zip input[type=file]").set_input_files(str(_zip_of_squares(tmp_path / "good.zip")))
+    report = page.locator("#train-data-report")
+    page.wait_for_function("() => document.querySelector('#train-data-report').innerText.includes('16 pictures')",
+                           timeout=30000)
+    assert "blue 8, red 8" in report.inner_text() and "32 px" in report.inner_text()
+    page.locator("#train-data-preview img").wait_for(timeout=10000)
+    page.locator("#train-steps input").fill("30")
+    page.locator("#train-start").click()
+    page.wait_for_function("() => /finished|running/.test(document.querySelector('#train-status').innerText)",
+                           timeout=60000)
+    page.locator("#train-grid img").wait_for(timeout=120000)
+    page.wait_for_function("() => document.querySelector('#train-status').innerText.includes('finished')",
+                           timeout=120000)
