@@ -55,11 +55,21 @@ def _files(root: Path) -> tuple[list[tuple[Path, int]], list[str], list[tuple[st
     return found, classes, skipped
 
 
+def _inner(root: Path) -> Path:
+    """A folder that holds one folder and no pictures (a zip of "my-set/"): the set is inside it."""
+    while True:
+        entries = [p for p in root.iterdir() if not p.name.startswith(".") and p.name != "__MACOSX"]
+        if len(entries) != 1 or not entries[0].is_dir() or entries[0].is_symlink():
+            return root
+        root = entries[0]
+
+
 def read_folder(root, size: int = 32, background: str = "white", channels: str = "auto",
                 source: str | None = None) -> ImageSet:
     root = Path(root)
     if not root.is_dir():
         raise DataSourceError(f"no folder {root.name!r} here")
+    root = _inner(root)
     if background not in BACKGROUNDS:
         raise DataSourceError(f"background must be one of {', '.join(BACKGROUNDS)}")
     files, classes, skipped = _files(root)

@@ -112,6 +112,8 @@ class Trainer:
         gen = torch.Generator().manual_seed(self.cfg.seed * 1000 + self.step)
         while True:
             perm = torch.randperm(n, generator=gen)[self.rank::self.world_size]
+            if len(perm) < bs:  # a set smaller than a batch (a few pictures of one's own): drawn with replacement
+                perm = torch.randperm(n, generator=gen)[torch.randint(0, max(len(perm), 1), (bs,), generator=gen)]
             for i in range(0, len(perm) - bs + 1, bs):
                 idx = perm[i:i + bs].to(images.device)
                 yield images[idx], labels[idx]

@@ -80,7 +80,8 @@ def chain():
     runner trains nothing by itself there); elsewhere nothing, the job's own process trains."""
     jobs = VISITORS.jobs()
     if hasattr(jobs, "chain"):
-        yield from jobs.chain(note=gr.Warning)
+        for _ in jobs.chain(note=gr.Warning):  # the status line shows each burst; Stop's message stays
+            yield
 
 
 def _curves(metrics):
@@ -262,13 +263,13 @@ def build(digits: dict) -> dict:
     # A set of inputs arrives as one dict (control -> value): one handler argument for ~30 fields.
     start_btn.click(**VISITORS.fair("train", lambda values: start_from(values, names, data)),
                     inputs={*controls.values(), data["source"], data["archive"]}, outputs=message,
-                    api_name="train_start", api_visibility="undocumented").success(chain, None, message,
+                    api_name="train_start", api_visibility="undocumented").success(chain, None, None,
                                                                                     api_visibility="private")
     data_panel.wire(data, controls["size"], controls["background"])
     # Queued (not queue=False) so refusals show their message as a notification.
     stop_btn.click(stop, None, message, api_name="train_stop", api_visibility="undocumented")
     resume_btn.click(resume, None, message, api_name="train_resume", api_visibility="undocumented").success(
-        chain, None, message, api_visibility="private")
+        chain, None, None, api_visibility="private")
     grid_index.release(browse_grid, grid_index, grid, api_visibility="private", queue=False)
     use_btn.click(use_in_digits, None, message, api_name="train_use", api_visibility="undocumented").then(
         VISITORS.describe, None, digits["status"], api_visibility="private", queue=False).then(

@@ -84,3 +84,9 @@ def test_mnist_as_a_folder_of_pngs_matches_the_mnist_path(tmp_path, mnist_availa
     diff = np.abs(as_read.astype(np.float32) - mnist.images[:200])
     assert diff.mean() < 3, diff.mean()  # Lanczos against bilinear antialiasing: under 3 grey levels on average
     assert [int(folder.classes[c]) for c in folder.labels[:3]] == [0, 0, 0]
+
+
+def test_a_folder_holding_only_the_set_is_looked_into(tmp_path):
+    save(tmp_path / "my-set" / "cats" / "a.png", np.full((32, 32, 3), (200, 0, 0)))
+    save(tmp_path / "my-set" / "dogs" / "b.png", np.full((32, 32, 3), (0, 0, 200)))
+    assert read_folder(tmp_path).classes == ["cats", "dogs"]

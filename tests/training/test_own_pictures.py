@@ -102,3 +102,10 @@ def test_digits_as_a_folder_are_scored_by_the_mnist_classifier_and_other_sets_ar
     assert [e["step"] for e in evals] == [2, 4] and all(0 <= e["class_accuracy"] <= 1 for e in evals)
     Trainer(tiny_config(**settings, out=str(tmp_path / "b"), data=str(folder_of_squares(tmp_path / "sq")))).run()
     assert '"eval"' not in (tmp_path / "b" / "metrics.jsonl").read_text()
+
+
+def test_a_set_smaller_than_a_batch_trains(tiny_config, tmp_path):
+    data = folder_of_squares(tmp_path / "few", per_class=2)  # 6 pictures, batch 16
+    result = Trainer(tiny_config(**{**TINY, "batch_size": 16, "steps": 3}, out=str(tmp_path / "run"),
+                                 data=str(data))).run()
+    assert result["status"] == "finished" and result["step"] == 3

@@ -180,6 +180,7 @@ def test_on_zero_gpu_the_page_chains_bursts_and_stop_ends_them(browser, tmp_path
         status = "document.querySelector('#train-status').innerText"
         page.wait_for_function(f"() => /[2-9] GPU bursts/.test({status})", timeout=120000)
         assert "GPU time used" in page.locator("#train-status").inner_text()
+        page.locator("#train-grid").scroll_into_view_if_needed()  # a lazy image loads only once in view
         page.locator("#train-grid img").wait_for(timeout=60000)
         page.locator("#train-stop").click()
         page.wait_for_function(f"() => {status}.includes('stopped')", timeout=30000)
@@ -232,6 +233,7 @@ def test_a_zip_of_ones_own_pictures_is_previewed_trained_and_a_hostile_one_refus
     page.locator("#train-start").click()
     page.wait_for_function("() => /finished|running/.test(document.querySelector('#train-status').innerText)",
                            timeout=60000)
+    page.locator("#train-grid").scroll_into_view_if_needed()  # a lazy image loads only once in view
     page.locator("#train-grid img").wait_for(timeout=120000)
     page.wait_for_function("() => document.querySelector('#train-status').innerText.includes('finished')",
                            timeout=120000)
