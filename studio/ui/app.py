@@ -47,7 +47,7 @@ def build_app(generator: str | None = "shipped") -> gr.Blocks:
                             elem_classes="tab-line")
                 style = style_tab.build()
             with gr.Tab("Train", id="train"):
-                gr.Markdown("Train your own digit GAN in the background, watch it learn, use it in Digits.",
+                gr.Markdown("Train a GAN on MNIST or on your own pictures in the background, watch it learn, use a digit GAN in Digits.",
                             elem_classes="tab-line")
                 train_tab.build(digits)
         tools.build()
