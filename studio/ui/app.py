@@ -11,7 +11,7 @@ import gradio as gr
 
 from studio.core import folders, paths
 
-from studio.ui import digits_tab, style_tab, tools, train_tab
+from studio.ui import cache_fix, digits_tab, style_tab, tools, train_tab
 from studio.ui.state import BROWSER_DIGITS, GENERATOR, VISITORS
 
 CSS = """
@@ -32,6 +32,7 @@ PICK_BRUSH = """() => {
 
 
 def build_app(generator: str | None = "shipped") -> gr.Blocks:
+    cache_fix.install()
     GENERATOR.load(generator)
     # delete_cache: files Gradio copies for downloads are removed hourly once a day old.
     with gr.Blocks(title="GAN Art Studio", delete_cache=(3600, 86400)) as demo:
