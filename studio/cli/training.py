@@ -44,6 +44,8 @@ def register(sub) -> None:
     p = command(sub, "train", TRAIN_DOC, "train the MNIST GAN (resumable; works under torchrun)", train)
     p.add_argument("--recipe", help=f"named settings to start from: {', '.join(recipes.names())}")
     p.add_argument("--threads", type=int, help="CPU threads for torch (default: all cores)")
+    p.add_argument("--estimate", action="store_true", help="time a few steps here, print how long the run "
+                   "would take, and stop (nothing is trained or written)")
     TrainConfig.add_arguments(p)
 
     p = command(sub, "train-encoder", ENCODER_DOC, "train the encoder used to find a drawing's twin", train_encoder)
@@ -89,6 +91,8 @@ def train(args) -> int:
             return fail("--threads must be from 1 to 256")
         torch.set_num_threads(args.threads)
     phases = configs_from_args(args)
+    if args.estimate:
+        return estimate(phases)
     from studio.training.trainer import pick_device
 
     if world > 1:
@@ -101,6 +105,14 @@ def train(args) -> int:
             break
     if world > 1:
         dist.destroy_process_group()
+    return 0
+
+
+def estimate(phases: list[TrainConfig]) -> int:
+    from studio.training.estimate import describe, steps_per_second
+
+    for i, cfg in enumerate(phases):
+        print(f"phase {i + 1}/{len(phases)}: " * (len(phases) > 1) + describe(cfg, steps_per_second(cfg)))
     return 0
 
 

@@ -15,7 +15,10 @@ from studio.core.files import atomic_write_bytes
 
 
 def to_pil(image: torch.Tensor) -> Image.Image:
-    """(1, H, W) or (H, W) float in [-1, 1] -> grayscale PIL image."""
+    """(1, H, W) or (H, W) float in [-1, 1] -> grayscale PIL image; (3, H, W) -> colour."""
+    if image.dim() >= 3 and image.shape[-3] == 3:
+        arr = image.detach().cpu().float().reshape(3, image.shape[-2], image.shape[-1]).permute(1, 2, 0)
+        return Image.fromarray(((arr + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy(), mode="RGB")
     arr = image.detach().cpu().float().reshape(image.shape[-2], image.shape[-1])
     arr = ((arr + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy()
     return Image.fromarray(arr, mode="L")
@@ -61,9 +64,9 @@ def gif_bytes(frames: list[Image.Image], ms_per_frame: int = 60, bounce: bool = 
 
 
 def strip(frames: list[Image.Image], pad: int = 2) -> Image.Image:
-    """Equal-sized grayscale frames side by side with black gutters."""
+    """Equal-sized frames (grey or colour) side by side with black gutters."""
     w, h = frames[0].size
-    out = Image.new("L", (len(frames) * (w + pad) + pad, h + 2 * pad), 0)
+    out = Image.new(frames[0].mode, (len(frames) * (w + pad) + pad, h + 2 * pad), 0)
     for i, f in enumerate(frames):
         out.paste(f, (pad + i * (w + pad), pad))
     return out

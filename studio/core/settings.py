@@ -89,6 +89,8 @@ def check_value(name: str, s: Spec, value):
             raise SettingError(f"{label} must be a non-empty text, got {value!r}")
         if s.choices and value not in s.choices:
             raise SettingError(f"{label} must be one of {', '.join(map(str, s.choices))}, got {value!r}")
+        if s.hi is not None and len(value) > s.hi:  # a text's hi is its longest length
+            raise SettingError(f"{label} must be at most {s.hi:g} characters, got {len(value):,}")
         return value
     return _check_number(label, s, value)
 

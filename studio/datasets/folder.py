@@ -70,35 +70,51 @@ def read_folder(root, size: int = 32, background: str = "white", channels: str =
     if not root.is_dir():
         raise DataSourceError(f"no folder {root.name!r} here")
     root = _inner(root)
-    if background not in BACKGROUNDS:
+    if background not in BACKGROUNDS:  # before walking a large folder
         raise DataSourceError(f"background must be one of {', '.join(BACKGROUNDS)}")
     files, classes, skipped = _files(root)
-    pixels, labels, flattened, cropped = [], [], 0, 0
+    pictures = Pictures(size, background)
     for path, label in files:
         try:
-            img = open_image(path, "picture", keep_alpha=True, max_pixels=MAX_PIXELS)
+            pictures.add(open_image(path, "picture", keep_alpha=True, max_pixels=MAX_PIXELS), label)
         except ImageInputError as e:
             skipped.append((str(path.relative_to(root)), str(e)))
-            continue
-        if img.mode == "RGBA":
-            base = Image.new("RGB", img.size, BACKGROUNDS[background])
+    return pictures.image_set(classes, source or f"folder {root.name}", skipped, channels)
+
+
+class Pictures:
+    """Decoded pictures made alike as they arrive (from a folder, a zip or a Hub dataset): transparency
+    flattened onto the background, centre-cropped to a square, resized; counted for the report."""
+
+    def __init__(self, size: int, background: str = "white"):
+        if background not in BACKGROUNDS:
+            raise DataSourceError(f"background must be one of {', '.join(BACKGROUNDS)}")
+        self.size, self.background = size, background
+        self.pixels, self.labels, self.flattened, self.cropped = [], [], 0, 0
+
+    def add(self, img: Image.Image, label: int | None) -> None:
+        if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+            img = img.convert("RGBA")
+            base = Image.new("RGB", img.size, BACKGROUNDS[self.background])
             base.paste(img, mask=img.getchannel("A"))
-            img, flattened = base, flattened + 1
-        img, was_cropped = square(img.convert("RGB"), size)
-        cropped += was_cropped
-        pixels.append(np.asarray(img))
-        labels.append(label)
-    images = np.stack(pixels) if pixels else np.zeros((0, size, size, 3), np.uint8)
-    images = _channels(images, channels)
-    notes = [f"resized to {size} x {size}"]
-    if flattened:
-        notes.append(f"transparency flattened onto {background} in {flattened:,} pictures")
-    if cropped:
-        notes.append(f"{cropped:,} pictures centre-cropped to a square")
-    notes.append("grey (every picture is)" if images.shape[-1] == 1 else "colour")
-    conditional = bool(classes)
-    return ImageSet(images, np.array(labels, np.int64) if conditional else None, classes if conditional else [],
-                    source or f"folder {root.name}", skipped, notes)
+            img, self.flattened = base, self.flattened + 1
+        img, was_cropped = square(img.convert("RGB"), self.size)
+        self.cropped += was_cropped
+        self.pixels.append(np.asarray(img))
+        self.labels.append(label)
+
+    def image_set(self, classes: list[str], source: str, skipped: list, channels: str = "auto") -> ImageSet:
+        s = self.size
+        images = _channels(np.stack(self.pixels) if self.pixels else np.zeros((0, s, s, 3), np.uint8), channels)
+        notes = [f"resized to {s} x {s}"]
+        if self.flattened:
+            notes.append(f"transparency flattened onto {self.background} in {self.flattened:,} pictures")
+        if self.cropped:
+            notes.append(f"{self.cropped:,} pictures centre-cropped to a square")
+        notes.append("grey (every picture is)" if images.shape[-1] == 1 else "colour")
+        conditional = bool(classes)
+        return ImageSet(images, np.array(self.labels, np.int64) if conditional else None,
+                        classes if conditional else [], source, skipped, notes)
 
 
 def _channels(images: np.ndarray, channels: str) -> np.ndarray:

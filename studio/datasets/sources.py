@@ -4,6 +4,7 @@
     FILE.zip            such a folder as an archive, unpacked under the run folder (studio.datasets.archive)
     torchvision:NAME    MNIST, FashionMNIST, KMNIST, EMNIST-letters or CIFAR10, read from the data folder
                         (STUDIO_DATA_DIR) and downloaded there on your own machine when missing
+    hf:USER/NAME[:SPLIT] a Hugging Face dataset: its image column, and its class labels (studio.datasets.hub)
 
 Without --data the trainer reads MNIST at 28 px as it always has: the shipped generator's path.
 """
@@ -26,7 +27,7 @@ from studio.datasets.imageset import SIZES, DataSourceError, ImageSet
 TORCHVISION = {"MNIST": ("MNIST", {}, 0, False), "FashionMNIST": ("FashionMNIST", {}, 0, False),
                "KMNIST": ("KMNIST", {}, 0, False), "EMNIST-letters": ("EMNIST", {"split": "letters"}, 1, True),
                "CIFAR10": ("CIFAR10", {}, 0, False)}
-FORMS = "a folder, a .zip of one, or torchvision:" + "|".join(TORCHVISION)
+FORMS = "a folder, a .zip of one, hf:USER/NAME, or torchvision:" + "|".join(TORCHVISION)
 
 
 def check_spec(spec: str) -> str:
@@ -39,8 +40,10 @@ def check_spec(spec: str) -> str:
             raise DataSourceError(f"unknown torchvision set {spec.split(':', 1)[1]!r}: one of {', '.join(TORCHVISION)}")
         return "torchvision"
     if spec.startswith("hf:"):
-        raise DataSourceError("Hugging Face datasets (hf:USER/NAME) are not supported yet: download the pictures "
-                              "into a folder and pass that")
+        from studio.datasets.hub import parse
+
+        parse(spec)
+        return "hf"
     path = Path(spec)
     if spec.lower().endswith(".zip"):
         if not path.is_file():
@@ -58,6 +61,10 @@ def load(spec: str, size: int = 32, work=None, background: str = "white", channe
     kind = check_spec(spec)
     if kind == "torchvision":
         return _torchvision(spec.split(":", 1)[1], size, channels)
+    if kind == "hf":
+        from studio.datasets.hub import read_hub
+
+        return read_hub(spec, size, background, channels)
     if kind == "zip":
         if work is None:
             raise DataSourceError("an archive needs a run folder to be unpacked into")

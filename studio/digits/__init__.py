@@ -5,6 +5,6 @@
     img = studio.image(seed=7, digit=3)             # 28x28 PIL image
 """
 
-from studio.digits.pipeline import MAX_SEED, SLIDER_RANGE, DigitStudio, Direction, slerp
+from studio.digits.pipeline import MAX_SEED, SLIDER_RANGE, DigitStudio, Direction, GanStudio, slerp
 
-__all__ = ["MAX_SEED", "SLIDER_RANGE", "DigitStudio", "Direction", "slerp"]
+__all__ = ["MAX_SEED", "SLIDER_RANGE", "DigitStudio", "Direction", "GanStudio", "slerp"]

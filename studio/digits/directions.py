@@ -9,7 +9,8 @@ Directions are unit vectors in z, so a slider value is in standard deviations of
 
 A direction gets a name only when a measurement says so: it is applied to many samples and
 the change in slant, stroke width, width, height and top-heaviness of the drawn digit is
-measured; an attribute counts if it moves the same way in at least 95 % of samples
+measured (for a generator of other pictures: brightness, the size, width and height of what
+stands out from the background, and for colour ones saturation and warmth); an attribute counts if it moves the same way in at least 95 % of samples
 (NAMING_BAR) and by at least half its spread, on two independent sets. The direction is flipped so that + means "more". Names are unique:
 see name_directions.
 
@@ -27,6 +28,34 @@ from studio.digits.checkpoints import load_generator
 from studio.digits.networks import Generator, one_hot
 
 ATTRIBUTES = ("slant", "stroke width", "width", "height", "top-heavy")
+PICTURE_ATTRIBUTES = ("brightness", "size", "width", "height", "saturation", "warmth")
+
+
+def measure_for(generator: Generator):
+    """Digits (28 px grey, MNIST's shape) are measured as ink; any other pictures as pictures."""
+    g = generator.config
+    return measure if (g.image_size, g.image_channels) == (28, 1) else measure_pictures
+
+
+def measure_pictures(images: torch.Tensor) -> dict[str, np.ndarray]:
+    """Attributes of (N, C, H, W) pictures in [-1, 1]. What stands out is weighted by how far each
+    pixel is from the background (the median of the picture's border), so no threshold is needed."""
+    x = ((images + 1) / 2).clamp(0, 1).double()
+    n, c, h, w = x.shape
+    grey = x[:, 0] if c == 1 else 0.299 * x[:, 0] + 0.587 * x[:, 1] + 0.114 * x[:, 2]
+    border = torch.cat([grey[:, 0], grey[:, -1], grey[:, :, 0], grey[:, :, -1]], 1)
+    weight = (grey - border.median(1).values[:, None, None]).abs()  # (N, H, W)
+    mass = weight.sum((1, 2)).clamp_min(1e-6)
+    ys, xs = torch.meshgrid(torch.arange(h, dtype=torch.float64), torch.arange(w, dtype=torch.float64), indexing="ij")
+    cx, cy = (weight * xs).sum((1, 2)) / mass, (weight * ys).sum((1, 2)) / mass
+    out = {"brightness": grey.mean((1, 2)).numpy(), "size": (mass / (h * w)).numpy(),
+           "width": ((weight * (xs - cx[:, None, None]) ** 2).sum((1, 2)) / mass).sqrt().numpy(),
+           "height": ((weight * (ys - cy[:, None, None]) ** 2).sum((1, 2)) / mass).sqrt().numpy()}
+    if c == 3:
+        hi, lo = x.amax(1), x.amin(1)
+        out["saturation"] = ((hi - lo) / hi.clamp_min(1e-6)).mean((1, 2)).numpy()
+        out["warmth"] = (x[:, 0] - x[:, 2]).mean((1, 2)).numpy()  # red against blue
+    return out
 
 
 def measure(images: torch.Tensor) -> dict[str, np.ndarray]:
@@ -76,7 +105,7 @@ def pca_directions(generator: Generator, count: int, samples: int, seed: int):
     zdim, nc = generator.config.latent_dim, generator.config.num_classes
     z = torch.randn(samples, zdim, generator=g)
     labels = torch.randint(0, max(nc, 1), (samples,), generator=g)
-    y = one_hot(labels) if nc else None
+    y = one_hot(labels, nc) if nc else None
     h = generator.features(z, y).flatten(1).double()
     if nc:
         for c in range(nc):
@@ -114,12 +143,13 @@ def effects(generator: Generator, direction: torch.Tensor, n: int = 256, step: f
     g = torch.Generator().manual_seed(10_000 + seed)
     nc = generator.config.num_classes
     z = torch.randn(n, generator.config.latent_dim, generator=g)
-    y = one_hot(torch.randint(0, max(nc, 1), (n,), generator=g)) if nc else None
-    base = measure(generator(z, y))
-    plus = measure(generator(z + step * direction, y))
-    minus = measure(generator(z - step * direction, y))
+    y = one_hot(torch.randint(0, max(nc, 1), (n,), generator=g), nc) if nc else None
+    measured = measure_for(generator)
+    base = measured(generator(z, y))
+    plus = measured(generator(z + step * direction, y))
+    minus = measured(generator(z - step * direction, y))
     found = []
-    for attr in ATTRIBUTES:
+    for attr in base:
         diff = plus[attr] - minus[attr]
         effect = float(diff.mean() / (base[attr].std() + 1e-9))  # across the slider, in spreads of the attribute
         consistency = max((diff > 0).mean(), (diff < 0).mean())

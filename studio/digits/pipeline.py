@@ -3,6 +3,10 @@
     studio = DigitStudio.from_checkpoint()          # the shipped generator
     img = studio.image(seed=7, digit=3)             # 28x28 PIL image
     img = studio.image(seed=7, digit=3, blend_to=8, blend=0.4, sliders=[1.5, 0, -1])
+
+GanStudio is the same for any generator the studio trains (own pictures, 32 or 64 px, grey or
+colour, any number of classes, named in the checkpoint); DigitStudio is GanStudio held to MNIST's
+shape, which the Digits tab's drawing, twin search and browser engine need.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from studio.core.inputs import MAX_SEED, InputError, check_number  # noqa: F401 
 from studio.digits.directions import METHODS, find_directions
 from studio.digits.networks import Generator, IMAGE_SIZE, NUM_CLASSES
 from studio.digits.resolve import load_generator_any
+from studio.digits.sample import class_names
 
 SLIDER_RANGE = 3.0  # slider values are in standard deviations of the latent prior
 MAX_LATENT = 12.0  # far beyond anything N(0, I) or a twin search gives; keeps API input sane
@@ -43,17 +48,17 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: float) -> torch.Tensor:
     return (torch.sin((1 - t) * omega) / so) * a + (torch.sin(t * omega) / so) * b
 
 
-class DigitStudio:
+MAX_GRID_ROWS = 16  # a grid shows the first 16 classes of a set with more
+
+
+class GanStudio:
     def __init__(self, generator: Generator, config: dict | None = None, directions: list[Direction] | None = None):
-        gc = generator.config
-        if (gc.image_size, gc.image_channels) != (IMAGE_SIZE, 1) or gc.num_classes not in (0, NUM_CLASSES):
-            raise InputError(f"this generator draws {gc.image_size} px {'grey' if gc.image_channels == 1 else 'colour'} "
-                             f"pictures of {gc.num_classes or 'no'} classes; Digits draws MNIST-shaped generators "
-                             "(28 px grey, 10 digits): sample it with python -m studio sample")
         self.generator = generator.eval()
         self.config = config or {}
         self.latent_dim = generator.config.latent_dim
-        self.conditional = generator.config.num_classes > 0
+        self.num_classes = generator.config.num_classes
+        self.conditional = self.num_classes > 0
+        self.classes = class_names(generator, self.config) if self.conditional else []
         self._given = directions
         self._sets: dict[str, list[Direction]] = {}
 
@@ -75,7 +80,7 @@ class DigitStudio:
         return self.direction_set("pca")
 
     @classmethod
-    def from_checkpoint(cls, spec=None) -> "DigitStudio":
+    def from_checkpoint(cls, spec=None) -> "GanStudio":
         generator, config = load_generator_any(spec)
         return cls(generator, config)
 
@@ -102,13 +107,14 @@ class DigitStudio:
     def class_weights(self, digit, blend_to=None, blend=0.0) -> torch.Tensor | None:
         if not self.conditional:
             return None
-        digit = check_number("digit", digit, 0, 9, integer=True)
+        last = self.num_classes - 1
+        digit = check_number("digit" if self.num_classes == NUM_CLASSES else "class", digit, 0, last, integer=True)
         blend = check_number("blend", blend, 0.0, 1.0)  # checked with or without a second digit
-        y = torch.zeros(1, NUM_CLASSES)
+        y = torch.zeros(1, self.num_classes)
         if blend_to is None:
             y[0, digit] = 1.0
             return y
-        blend_to = check_number("second digit", blend_to, 0, 9, integer=True)
+        blend_to = check_number("second class", blend_to, 0, last, integer=True)
         y[0, digit] += 1.0 - blend
         y[0, blend_to] += blend
         return y
@@ -130,7 +136,7 @@ class DigitStudio:
     @torch.inference_mode()
     def render(self, seed=0, digit=0, blend_to=None, blend=0.0, sliders=(), truncation=1.0, latent=None,
                method: str = "pca") -> torch.Tensor:
-        """One digit as a (1, 1, 28, 28) tensor in [-1, 1]; `latent` (a twin's) replaces the seed's,
+        """One picture as a (1, C, H, W) tensor in [-1, 1] (a digit: (1, 1, 28, 28)); `latent` (a twin's) replaces the seed's,
         `method` picks the sliders' directions."""
         z = self.edit(self.latent(seed, latent), sliders, truncation, method)
         return self.generator(z, self.class_weights(digit, blend_to, blend))
@@ -152,15 +158,28 @@ class DigitStudio:
 
     @torch.inference_mode()
     def grid(self, seed=0, columns: int = 10, truncation=1.0, latent=None) -> Image.Image:
-        """One row per digit, `columns` latents per row (the same latents in every row). A given
-        latent (a twin's) fills the first column: that handwriting as every digit."""
+        """One row per class (the first MAX_GRID_ROWS), `columns` latents per row (the same latents in
+        every row). A given latent (a twin's) fills the first column: that handwriting as every digit."""
         columns = check_number("columns", columns, 1, 32, integer=True)
         gen = torch.Generator().manual_seed(check_number("seed", seed, 0, MAX_SEED, integer=True))
         z = torch.randn(columns, self.latent_dim, generator=gen)
         if latent is not None:
             z[0] = self.check_latent(latent)
         z = z * check_number("truncation", truncation, 0.0, 1.0)
-        rows = NUM_CLASSES if self.conditional else 1
+        rows = min(self.num_classes, MAX_GRID_ROWS) if self.conditional else 1
         z = z.repeat(rows, 1)
-        y = torch.eye(NUM_CLASSES).repeat_interleave(columns, 0) if self.conditional else None
+        y = torch.eye(self.num_classes)[:rows].repeat_interleave(columns, 0) if self.conditional else None
         return tile(self.generator(z, y), nrow=columns)
+
+
+class DigitStudio(GanStudio):
+    """GanStudio for MNIST-shaped generators (28 px grey, 10 digits or none)."""
+
+    def __init__(self, generator: Generator, config: dict | None = None, directions: list[Direction] | None = None):
+        gc = generator.config
+        if (gc.image_size, gc.image_channels) != (IMAGE_SIZE, 1) or gc.num_classes not in (0, NUM_CLASSES):
+            raise InputError(f"this generator draws {gc.image_size} px {'grey' if gc.image_channels == 1 else 'colour'} "
+                             f"pictures of {gc.num_classes or 'no'} classes; Digits draws MNIST-shaped generators "
+                             "(28 px grey, 10 digits): open it in the Generate tab, or sample it with "
+                             "python -m studio sample")
+        super().__init__(generator, config, directions)

@@ -60,11 +60,15 @@ def generate_dataset(generator: Generator, count: int, label: int | None, seed: 
     return torch.cat(images).numpy(), labels.numpy().astype(np.int64)
 
 
-def write_npz(path: Path, images: np.ndarray, labels: np.ndarray, classes: list[str] | None = None) -> None:
+def npz_bytes(images: np.ndarray, labels: np.ndarray, classes: list[str] | None = None) -> bytes:
     buf = io.BytesIO()
     extra = {"classes": np.array(classes, dtype=str)} if classes is not None else {}
     np.savez_compressed(buf, images=images, labels=labels, **extra)
-    atomic_write_bytes(path, buf.getvalue())
+    return buf.getvalue()
+
+
+def write_npz(path: Path, images: np.ndarray, labels: np.ndarray, classes: list[str] | None = None) -> None:
+    atomic_write_bytes(path, npz_bytes(images, labels, classes))
 
 
 def write_png_folder(folder: Path, images: np.ndarray, labels: np.ndarray) -> None:

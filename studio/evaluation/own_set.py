@@ -176,9 +176,10 @@ class SetEvaluator:
     def weights(self) -> torch.Tensor | None:
         return torch.bincount(self.y, minlength=len(self.classes)).float() if self.classes else None
 
-    def score(self, generator: Generator, n: int | None = None, seed: int = 0) -> dict:
+    def score(self, generator: Generator, n: int | None = None, seed: int = 0, inception=None) -> dict:
         """Half the set's size in samples (n) against one half of the real set; the floor compares
-        the other half with it, so both distances are taken at the same sample count."""
+        the other half with it, so both distances are taken at the same sample count. `inception`
+        (studio.evaluation.inception.InceptionFeatures) adds FID and KID in its features."""
         half = n or len(self.x) // 2
         perm = torch.randperm(len(self.x), generator=torch.Generator().manual_seed(seed))
         a, b = self.x[perm[:half]], self.x[perm[half:2 * half]]
@@ -191,6 +192,10 @@ class SetEvaluator:
                        real_accuracy=self.real_accuracy, classifier_seconds=round(self.classifier_seconds, 1))
             if labels is not None:
                 out["class_accuracy"] = float((ff[1] == labels.numpy()).mean())
+        if inception is not None:
+            ia, ib, i_f = inception(a), inception(b), inception(fakes)
+            out.update(inception_fid=metrics.fid(i_f, ib), inception_fid_floor=metrics.fid(ia, ib),
+                       inception_kid=metrics.kid(i_f, ib)[0], inception_kid_floor=metrics.kid(ia, ib)[0])
         _, rms = nearest(fakes, self.x)
         out["near_identical"] = float((rms < NEAR_IDENTICAL).mean())
         out["nearest_rms"] = float(np.median(rms))

@@ -29,6 +29,9 @@ class TrainConfig(Settings):
                             "torchvision:NAME (none: MNIST at 28 px)", label="data", form=None)
     size: int = setting(32, "side of the pictures trained on with --data", label="picture size", choices=(32, 64),
                         form="more")
+    data_licence: str | None = setting(None, "the licence of your pictures and the credit it asks for: kept with "
+                                       "the generator, shown beside its samples and in its model card",
+                                       label="licence of the pictures", hi=300, form="more")
     background: str = setting("white", "what transparency is flattened onto, with --data", choices=("white", "black"),
                               form="more")
     # How long and how much. The defaults are the first phase of the shipped generator's recipe

@@ -55,6 +55,8 @@ def save_state(t) -> None:
     if t.data.own is not None:  # a set of one's own pictures
         training["augment"] = t.cfg.augment
         extra["classes"] = t.data.own.classes if t.num_classes else []
+        if t.cfg.data_licence:
+            extra["data_licence"] = t.cfg.data_licence
     save_generator(t.generator_path, t.sampling_generator(), extra)
 
 

@@ -11,7 +11,7 @@ import gradio as gr
 
 from studio.core import folders, paths
 
-from studio.ui import cache_fix, digits_tab, style_tab, tools, train_tab
+from studio.ui import cache_fix, digits_tab, generate_tab, style_tab, tools, train_tab
 from studio.ui.state import BROWSER_DIGITS, GENERATOR, VISITORS
 
 CSS = """
@@ -43,6 +43,10 @@ def build_app(generator: str | None = "shipped") -> gr.Blocks:
                 gr.Markdown("Morph digits a GAN draws, or draw your own and morph your handwriting.",
                             elem_classes="tab-line")
                 digits = digits_tab.build()
+            with gr.Tab("Generate", id="generate"):
+                gr.Markdown("Draw from any generator trained here, on MNIST or your own pictures, beside the "
+                            "training pictures nearest to it.", elem_classes="tab-line")
+                generate = generate_tab.build()
             with gr.Tab("Style", id="style"):
                 gr.Markdown("Paint a photo, your webcam or a video in the style of any painting.",
                             elem_classes="tab-line")
@@ -50,8 +54,15 @@ def build_app(generator: str | None = "shipped") -> gr.Blocks:
             with gr.Tab("Train", id="train"):
                 gr.Markdown("Train a GAN on MNIST or on your own pictures in the background, watch it learn, use a digit GAN in Digits.",
                             elem_classes="tab-line")
-                train_tab.build(digits)
+                train = train_tab.build(digits)
         tools.build()
+        private = dict(api_visibility="private")
+        generate["send_to_style"].click(generate_tab.as_photo, generate["inputs"], style["photo"], **private).success(
+            lambda: gr.Tabs(selected="style"), None, tabs, **private)
+        train["open_in_generate"].click(train["run_for_generate"], None, generate["picker"], **private).success(
+            lambda: gr.Tabs(selected="generate"), None, tabs, **private).then(
+            generate_tab.open_model, [generate["picker"], generate["method"]], generate["opened"], **private).success(
+            **generate["draw"])
         digits["send_to_style"].click(digits_tab.digit_as_photo, digits["inputs"], style["photo"], api_visibility="private").then(
             lambda: gr.Tabs(selected="style"), None, tabs, api_visibility="private")
         # Who this is first (a reload finds the visitor's runs and generator), then their first

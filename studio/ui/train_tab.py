@@ -12,16 +12,15 @@ from studio.core.errors import public_text
 from studio.core.files import config_path
 from studio.core.limits import owner_actions
 from studio.core.runfiles import RunFolder
-from studio.core.settings import specs
 from studio.training import recipes
 from studio.training.config import TrainConfig
 from studio.training.jobs import JobError, read_metrics, samples
 from studio.ui import data_panel
-from studio.ui.common import Number, user_errors
+from studio.ui.common import user_errors
+from studio.ui.settings_form import FORM, form
 from studio.ui.state import VISITORS
 
 START_RECIPE = "quick"  # what the form shows first: a run short enough to watch (recipes/quick.json)
-FORM = {name: s for name, s in specs(TrainConfig).items() if s.form}  # out, data_root, resume: the app's to set
 
 EMPTY = None  # no data yet: an empty frame would make the plots infer a numeric colour scale
 
@@ -158,6 +157,12 @@ def use_in_digits():
 
 
 @user_errors
+def run_for_generate():
+    """The job's run, as the Generate tab's picker lists it."""
+    return str(_finished_run("no trained generator yet: start a run and let it write a checkpoint").root)
+
+
+@user_errors
 def download():
     run = _finished_run("no checkpoint to download yet")
     return gr.update(value=[str(run.generator), str(config_path(run.generator))], visible=True)
@@ -176,42 +181,29 @@ def publish(repo_id, private, oauth_token: gr.OAuthToken | None = None):
     return f"Published to {url}"
 
 
-def field(name: str, value):
-    """The form control of one TrainConfig field, from its Spec."""
-    s = FORM[name]
-    label, elem_id = s.label[0].upper() + s.label[1:], f"train-{name.replace('_', '-')}"
-    # The help line only where it says more than the label ("Seed: random seed" does not).
-    info = s.help if len(s.help) > 30 and not s.help.lower().startswith(s.label.lower()) else None
-    common = dict(label=label, info=info, elem_id=elem_id)
-    if s.kind is bool:
-        return gr.Checkbox(value, **common)
-    if s.choices and len(s.choices) <= 3:
-        return gr.Radio(list(s.choices), value=value, **common)
-    if s.choices:
-        return gr.Dropdown(list(s.choices), value=value, **common)
-    return Number(value, minimum=s.lo, min_width=140, **common)
-
-
-def form(values: dict) -> dict:
-    """Every form field, the main ones first and the rest in an accordion; returns name -> control."""
-    controls = {}
-    for section in ("main", "more"):
-        names = [n for n, s in FORM.items() if s.form == section]
-        with (gr.Group() if section == "main" else gr.Accordion("Optimiser and more", open=False)):
-            for row in range(0, len(names), 2):
-                with gr.Row():  # rows wrap on a phone: each control keeps a minimum width
-                    for name in names[row:row + 2]:
-                        controls[name] = field(name, values[name])
-    return controls
-
-
-def start_from(values: dict, names: dict, data: dict) -> str:
-    """Start's event: the form's values by field name, and the data the panel says."""
+def _from_form(values: dict, names: dict, data: dict) -> tuple[dict, str | None]:
+    """The form's values by field name, and the data the panel says."""
     try:
         spec = data_panel.data_spec(values.pop(data["source"]), values.pop(data["archive"]))
     except JobError as e:
         raise gr.Error(str(e), print_exception=False) from None
-    return start({names[c]: v for c, v in values.items()}, spec)
+    return {names[c]: v for c, v in values.items()}, spec
+
+
+def start_from(values: dict, names: dict, data: dict) -> str:
+    return start(*_from_form(values, names, data))
+
+
+@user_errors
+def estimate_from(values: dict, names: dict, data: dict) -> str:
+    """How long the form's run would take, from a few steps timed here now (studio.training.estimate)."""
+    from studio.training.estimate import describe, steps_per_second
+
+    settings, spec = _from_form(values, names, data)
+    if set(settings) - set(FORM):
+        raise JobError("not a training setting")
+    cfg = TrainConfig(out="estimate", data=spec, **settings).validate()  # steps_per_second uses a temporary folder
+    return f"⏱ {describe(cfg, steps_per_second(cfg))}"
 
 
 def build(digits: dict) -> dict:
@@ -225,8 +217,10 @@ def build(digits: dict) -> dict:
                 start_btn = gr.Button("Train", variant="primary", elem_id="train-start")
                 stop_btn = gr.Button("Stop", variant="stop", elem_id="train-stop")
                 resume_btn = gr.Button("Resume")
+                estimate_btn = gr.Button("Estimate time", elem_id="train-estimate")
             with gr.Row():
                 use_btn = gr.Button("Use in Digits", elem_id="train-use")
+                gen_btn = gr.Button("Open in Generate", elem_id="train-generate")
                 dl_btn = gr.Button("Download checkpoint")
             with gr.Accordion("Publish to the Hugging Face Hub", open=False):
                 if os.environ.get("OAUTH_CLIENT_ID"):  # a Space with hf_oauth: true; elsewhere Gradio
@@ -265,6 +259,9 @@ def build(digits: dict) -> dict:
                     inputs={*controls.values(), data["source"], data["archive"]}, outputs=message,
                     api_name="train_start", api_visibility="undocumented").success(chain, None, None,
                                                                                     api_visibility="private")
+    estimate_btn.click(**VISITORS.fair("load", lambda values: estimate_from(values, names, data)),
+                       inputs={*controls.values(), data["source"], data["archive"]}, outputs=message,
+                       api_visibility="private")
     data_panel.wire(data, controls["size"], controls["background"])
     # Queued (not queue=False) so refusals show their message as a notification.
     stop_btn.click(stop, None, message, api_name="train_stop", api_visibility="undocumented")
@@ -279,4 +276,4 @@ def build(digits: dict) -> dict:
         digits["render"], digits["inputs"], digits["picture"], api_visibility="private", queue=False)
     dl_btn.click(download, None, files, api_name="train_download", api_visibility="undocumented")
     pub_btn.click(publish, [repo_id, private], message, api_name="train_publish", api_visibility="undocumented")
-    return {}
+    return {"open_in_generate": gen_btn, "run_for_generate": run_for_generate}

@@ -13,7 +13,8 @@ from studio.datasets.sources import check_spec, load, prepare
 
 @pytest.mark.parametrize("spec, message", [
     ("torchvision:SVHN", "unknown torchvision set 'SVHN'"),
-    ("hf:someone/pictures", "not supported yet"),
+    ("hf:not a repo", "not a Hugging Face dataset id"),
+    ("hf:../../etc", "not a Hugging Face dataset id"),
     ("missing.zip", "no archive 'missing.zip'"),
     ("no/such/folder", "neither an existing folder nor a .zip"),
     ("", "--data is empty"),

@@ -56,8 +56,10 @@ def test_the_form_starts_from_the_quick_recipe_and_the_defaults():
 
     values = train_tab.form_values("quick")
     assert values["steps"] == 1500 and values["eval_every"] == 500
-    # An empty number box comes back from the browser as 0, so no field may start empty.
-    assert all(v is not None for v in values.values())
+    # An empty number box comes back from the browser as 0, so no number may start empty (an empty
+    # text box is "", which an optional text setting reads as not set).
+    assert all(v is not None for n, v in values.items() if train_tab.FORM[n].kind is not str)
+    assert values["data_licence"] is None
     assert values["diversity"] == TrainConfig().diversity  # what the recipe leaves alone is the default
 
 

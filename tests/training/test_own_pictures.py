@@ -15,25 +15,10 @@ from studio.digits.pipeline import DigitStudio
 from studio.core.inputs import InputError
 from studio.training.trainer import Trainer
 
+from pictures import COLOURS, folder_of_squares, picture
+
 TINY = dict(steps=6, batch_size=8, g_channels=8, d_channels=8, latent_dim=16, log_every=2, sample_every=3,
             checkpoint_every=3)
-COLOURS = {"red": (220, 30, 30), "green": (30, 160, 60), "blue": (40, 60, 220)}
-
-
-def picture(colour, seed) -> Image.Image:
-    rng = np.random.default_rng(seed)
-    img = np.full((40, 40, 4), 0, np.uint8)
-    y, x = rng.integers(0, 20, 2)
-    img[y:y + 20, x:x + 20] = (*colour, 255)  # a square on transparency
-    return Image.fromarray(img, "RGBA")
-
-
-def folder_of_squares(root, per_class=6):
-    for name, colour in COLOURS.items():
-        (root / name).mkdir(parents=True)
-        for i in range(per_class):
-            picture(colour, i).save(root / name / f"{i}.png")
-    return root
 
 
 def test_a_folder_trains_resumes_and_names_its_classes(tiny_config, tmp_path):

@@ -237,3 +237,15 @@ def test_a_zip_of_ones_own_pictures_is_previewed_trained_and_a_hostile_one_refus
     page.locator("#train-grid img").wait_for(timeout=120000)
     page.wait_for_function("() => document.querySelector('#train-status').innerText.includes('finished')",
                            timeout=120000)
+    # the run opens in the Generate tab: its classes by name, its sliders, its nearest training pictures
+    page.locator("#train-generate").click()
+    page.wait_for_function("() => document.querySelector('#gen-status')?.innerText.includes('2 classes')",
+                           timeout=120000)
+    assert "32 px colour" in page.locator("#gen-status").inner_text()
+    assert page.locator("#gen-class input").input_value() == "blue"
+    page.locator("#gen-picture img").wait_for(timeout=30000)
+    assert page.locator("#gen-slider-0").is_visible()
+    page.locator("#gen-nearest-btn").click()
+    page.locator("#gen-nearest img").wait_for(timeout=30000)
+    page.wait_for_function("() => document.querySelector('#gen-nearest-text')?.innerText.includes('RMS difference')",
+                           timeout=30000)

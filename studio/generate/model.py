@@ -1,0 +1,93 @@
+"""A trained generator with what it was trained on: the pipeline the Generate tab calls.
+
+    model = TrainedModel.open("runs/emoji")        # a run folder, a checkpoint or hf://USER/NAME
+    model.studio.image(seed=3, digit=model.label("flags"))
+    model.nearest(seed=3, label=0)                  # the sample beside its nearest training pictures
+"""
+
+from __future__ import annotations
+
+import torch
+from PIL import Image
+
+from studio.core.images import upscale
+from studio.core.inputs import InputError
+from studio.core.runfiles import RunFolder
+from studio.datasets.imageset import ImageSet
+from studio.digits.directions import store_directions
+from studio.digits.pipeline import GanStudio
+from studio.digits.resolve import display_name, load_generator_any, resolve_generator
+from studio.digits.sample import generate_dataset, npz_bytes, parse_label
+from studio.evaluation.own_set import NEAR_IDENTICAL, nearest, nearest_grid
+
+MAX_EXPORT = 20_000  # pictures in one exported dataset
+
+
+class TrainedModel:
+    def __init__(self, studio: GanStudio, source: str, images: ImageSet | None = None):
+        self.studio, self.source, self.images = studio, source, images
+        self._pool = images.tensors()[0] if images is not None else None
+
+    @classmethod
+    def open(cls, spec: str) -> "TrainedModel":
+        """The generator and, for a run folder, the set it was trained on (dataset.npz). Directions
+        missing from the checkpoint are found once and kept in its JSON, so the next open is quick."""
+        path = resolve_generator(spec)
+        generator, config = load_generator_any(spec)
+        if "directions" not in config and not str(spec).startswith("hf://"):
+            found = store_directions(path, count=4)
+            config.update(directions=found["pca"], directions_sefa=found["sefa"])
+        run = RunFolder(path.parent)
+        images = ImageSet.load(run.dataset) if run.dataset.is_file() else None
+        return cls(GanStudio(generator, config), display_name(spec), images)
+
+    @property
+    def classes(self) -> list[str]:
+        return self.studio.classes
+
+    def label(self, name) -> int | None:
+        """A class by its name (or number); None for an unconditional generator."""
+        if not self.classes:
+            return None
+        index = parse_label(name, self.classes)
+        if index is None:
+            raise InputError("pick one class")
+        return index
+
+    def describe(self) -> str:
+        cfg = self.studio.config
+        g = self.studio.generator.config
+        t = cfg.get("training") or {}
+        shape = f"{g.image_size} px {'grey' if g.image_channels == 1 else 'colour'}"
+        kinds = f"{len(self.classes)} classes" if self.classes else "no classes"
+        bits = [f"**Generator:** `{self.source}`: {shape}, {kinds}, trained on {t.get('dataset', 'MNIST')}"]
+        m = cfg.get("metrics") or {}
+        if "near_identical" in m:
+            acc = (f"class accuracy {m['class_accuracy']:.1%} (real {m['real_accuracy']:.1%}) · "
+                   if "class_accuracy" in m else "")
+            fid = f"FID {m['fid']:.2f} (floor {m['fid_floor']:.2f}) · " if "fid" in m else ""
+            bits.append(f"{acc}{fid}nearly identical to a training picture: {m['near_identical']:.1%}")
+        if cfg.get("data_licence"):
+            bits.append(f"Training pictures: {cfg['data_licence']}")
+        return "  \n".join(bits)
+
+    @torch.inference_mode()
+    def nearest(self, rows_of=4, **controls) -> tuple[Image.Image, str]:
+        """The current picture beside its rows_of nearest training pictures (in pixels), and a line."""
+        if self._pool is None:
+            raise InputError("the training pictures are not with this generator (only a run trained here has "
+                             "them), so there is nothing to compare with")
+        sample = self.studio.render(**controls)
+        _, rms = nearest(sample, self._pool)
+        verdict = "nearly identical to a training picture" if rms[0] < NEAR_IDENTICAL else "not a copy"
+        grid = nearest_grid(sample, self._pool, rows=1, k=rows_of)
+        return upscale(grid, 4), f"Nearest training picture: RMS difference {rms[0]:.3f} ({verdict}; " \
+                                 f"below {NEAR_IDENTICAL} counts as nearly identical)"
+
+    def dataset(self, count: int, label: str = "all", seed: int = 0, truncation: float = 1.0) -> bytes:
+        """An .npz of count samples (classes balanced for 'all') with the class names."""
+        if not 1 <= int(count) <= MAX_EXPORT:
+            raise InputError(f"count must be between 1 and {MAX_EXPORT:,}")
+        images, labels = generate_dataset(self.studio.generator, int(count), parse_label(label, self.classes),
+                                          int(seed), truncation)
+        return npz_bytes(images, labels, self.classes)
