@@ -18,7 +18,7 @@ from studio.digits.directions import store_directions
 from studio.digits.pipeline import GanStudio
 from studio.digits.resolve import display_name, load_generator_any, resolve_generator
 from studio.digits.sample import generate_dataset, npz_bytes, parse_label
-from studio.evaluation.own_set import NEAR_IDENTICAL, nearest, nearest_grid
+from studio.evaluation.own_set import NEAR_IDENTICAL, nearest, nearest_grid, sample_like
 
 MAX_EXPORT = 20_000  # pictures in one exported dataset
 
@@ -74,15 +74,30 @@ class TrainedModel:
     @torch.inference_mode()
     def nearest(self, rows_of=4, **controls) -> tuple[Image.Image, str]:
         """The current picture beside its rows_of nearest training pictures (in pixels), and a line."""
-        if self._pool is None:
-            raise InputError("the training pictures are not with this generator (only a run trained here has "
-                             "them), so there is nothing to compare with")
+        self._need_pictures()
         sample = self.studio.render(**controls)
         _, rms = nearest(sample, self._pool)
         verdict = "nearly identical to a training picture" if rms[0] < NEAR_IDENTICAL else "not a copy"
         grid = nearest_grid(sample, self._pool, rows=1, k=rows_of)
         return upscale(grid, 4), f"Nearest training picture: RMS difference {rms[0]:.3f} ({verdict}; " \
                                  f"below {NEAR_IDENTICAL} counts as nearly identical)"
+
+    def _need_pictures(self) -> None:
+        if self._pool is None:
+            raise InputError("the training pictures are not with this generator (only a run trained here has "
+                             "them), so there is nothing to compare with")
+
+    @torch.inference_mode()
+    def samples_beside_nearest(self, rows: int = 8, k: int = 4, seed: int = 0) -> tuple[Image.Image, str]:
+        """rows samples (classes at the set's frequencies), each beside its k nearest training pictures."""
+        self._need_pictures()
+        labels = self.images.labels
+        weights = torch.bincount(torch.from_numpy(labels)).float() if self.classes and labels is not None else None
+        samples, _ = sample_like(self.studio.generator, rows, weights, seed)
+        _, rms = nearest(samples, self._pool)
+        copies = int((rms < NEAR_IDENTICAL).sum())
+        return upscale(nearest_grid(samples, self._pool, rows, k), 3), \
+            f"{copies} of {rows} samples nearly identical to a training picture (RMS difference below {NEAR_IDENTICAL})"
 
     def dataset(self, count: int, label: str = "all", seed: int = 0, truncation: float = 1.0) -> bytes:
         """An .npz of count samples (classes balanced for 'all') with the class names."""

@@ -163,6 +163,18 @@ def run_for_generate():
 
 
 @user_errors
+def nearest_pictures():
+    """Samples of the job's generator beside their nearest training pictures: does it copy?"""
+    from studio.generate import TrainedModel
+
+    run = _finished_run("no trained generator yet: start a run and let it write a checkpoint")
+    if not run.dataset.is_file():
+        raise JobError("this run trained on MNIST: the nearest pictures are shown for sets of your own")
+    grid, line = TrainedModel.open(str(run.root)).samples_beside_nearest()
+    return gr.update(value=grid, visible=True), line
+
+
+@user_errors
 def download():
     run = _finished_run("no checkpoint to download yet")
     return gr.update(value=[str(run.generator), str(config_path(run.generator))], visible=True)
@@ -221,6 +233,7 @@ def build(digits: dict) -> dict:
             with gr.Row():
                 use_btn = gr.Button("Use in Digits", elem_id="train-use")
                 gen_btn = gr.Button("Open in Generate", elem_id="train-generate")
+                near_btn = gr.Button("Nearest training pictures", elem_id="train-nearest-btn")
                 dl_btn = gr.Button("Download checkpoint")
             with gr.Accordion("Publish to the Hugging Face Hub", open=False):
                 if os.environ.get("OAUTH_CLIENT_ID"):  # a Space with hf_oauth: true; elsewhere Gradio
@@ -232,6 +245,8 @@ def build(digits: dict) -> dict:
                 private = gr.Checkbox(label="Private")
                 pub_btn = gr.Button("Publish generator")
             message = gr.Markdown(elem_id="train-message")
+            near_img = gr.Image(label="Samples | their 4 nearest training pictures", type="pil", interactive=False,
+                                visible=False, elem_id="train-nearest")
             files = gr.File(label="Checkpoint", file_count="multiple", visible=False, elem_id="train-files")
         with gr.Column(scale=2, min_width=480):
             status = gr.Markdown("No training job yet.", elem_id="train-status")
@@ -274,6 +289,7 @@ def build(digits: dict) -> dict:
         digits["browser_engine"], None, digits["web"], api_visibility="private", queue=False).then(
         digits["slider_updates"], digits["method"], digits["sliders"], api_visibility="private", queue=False).then(
         digits["render"], digits["inputs"], digits["picture"], api_visibility="private", queue=False)
+    near_btn.click(nearest_pictures, None, [near_img, message], api_visibility="private")
     dl_btn.click(download, None, files, api_name="train_download", api_visibility="undocumented")
     pub_btn.click(publish, [repo_id, private], message, api_name="train_publish", api_visibility="undocumented")
     return {"open_in_generate": gen_btn, "run_for_generate": run_for_generate}

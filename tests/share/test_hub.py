@@ -175,3 +175,22 @@ def test_model_card_metadata_parses(tiny_generator):
 
     card = ModelCard(model_card({"metrics": {"fid": 1.0}, "generator": {"num_classes": 10}}, "a/b"))
     assert card.data.license == "mit" and "gan" in card.data.tags
+
+
+def test_a_generator_of_ones_own_pictures_has_its_data_licence_and_classes_in_the_card(tmp_path):
+    """Published from the Train tab's run: the card names the set, its classes and the licence of its pictures."""
+    from huggingface_hub import ModelCard
+
+    from studio.digits.networks import Generator, GeneratorConfig
+
+    g = Generator(GeneratorConfig(latent_dim=16, channels=8, num_classes=3, image_size=32, image_channels=3))
+    extra = {"classes": ["blue", "green", "red"], "data_licence": "CC BY-SA 4.0: All emojis designed by OpenMoji",
+             "training": {"step": 5000, "dataset": "folder openmoji (4,486 pictures)"},
+             "metrics": {"class_accuracy": 0.65, "near_identical": 0.0}}
+    ckpt = save_generator(tmp_path / "generator.safetensors", g, extra)
+    api = RecordingApi()
+    publish_generator(ckpt, "alice/moji", api=api)
+    card = api.calls[1][1]["card"]
+    assert "32 x 32 colour pictures, trained on folder openmoji (4,486 pictures) (3 classes: blue, green, red)" in card
+    assert "**Training pictures:** CC BY-SA 4.0: All emojis designed by OpenMoji" in card
+    assert "| near identical | 0.0000 |" in card and "Generate" in card and "mnist" not in ModelCard(card).data.tags

@@ -229,14 +229,22 @@ def test_a_zip_of_ones_own_pictures_is_previewed_trained_and_a_hostile_one_refus
                            timeout=30000)
     assert "blue 8, red 8" in report.inner_text() and "32 px" in report.inner_text()
     page.locator("#train-data-preview img").wait_for(timeout=10000)
-    page.locator("#train-steps input").fill("30")
+    page.locator("#train-steps input").fill("400")
     page.locator("#train-start").click()
-    page.wait_for_function("() => /finished|running/.test(document.querySelector('#train-status').innerText)",
+    page.wait_for_function("() => document.querySelector('#train-status').innerText.includes('images/s')",
                            timeout=60000)
+    page.locator("#train-stop").click()  # stopped, then resumed to the end
+    page.wait_for_function("() => document.querySelector('#train-status').innerText.includes('stopped')",
+                           timeout=30000)
+    page.get_by_role("button", name="Resume").click()
     page.locator("#train-grid").scroll_into_view_if_needed()  # a lazy image loads only once in view
     page.locator("#train-grid img").wait_for(timeout=120000)
     page.wait_for_function("() => document.querySelector('#train-status').innerText.includes('finished')",
-                           timeout=120000)
+                           timeout=240000)
+    assert "step 400 / 400" in page.locator("#train-status").inner_text()
+    page.locator("#train-nearest-btn").click()  # does it copy? samples beside their nearest pictures
+    page.locator("#train-nearest img").wait_for(timeout=60000)
+    page.get_by_text("samples nearly identical to a training picture").first.wait_for(timeout=10000)
     # the run opens in the Generate tab: its classes by name, its sliders, its nearest training pictures
     page.locator("#train-generate").click()
     page.wait_for_function("() => document.querySelector('#gen-status')?.innerText.includes('2 classes')",
