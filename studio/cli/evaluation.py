@@ -34,6 +34,11 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--truncation", type=float, default=1.0, help="scale latents toward the mean, as `sample` does")
     p.add_argument("--no-floor", action="store_true", help="skip the real-vs-real floor")
+    p.add_argument("--cas", action="store_true", help="also the Classification Accuracy Score: the evaluation "
+                   "classifier's recipe trained on generated digits only, and on as many real ones, both tested on "
+                   "the MNIST test set (two trainings: minutes)")
+    p.add_argument("--cas-n", type=int, default=60_000, help="digits each CAS classifier trains on (default 60000)")
+    p.add_argument("--cas-epochs", type=int, default=6, help="epochs of each CAS classifier (default 6, the recipe's)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--write", action="store_true", help="store the figures as 'metrics' in the checkpoint's JSON")
     p.add_argument("--data", help="the set an own-pictures generator was trained on (default: its run folder's)")
@@ -49,6 +54,8 @@ def evaluate(args) -> int:
         args.parser.error("--n-per-class must be between 10 and 10000")
     if not 0 < args.truncation <= 1:
         args.parser.error("--truncation must be above 0 and at most 1")
+    if not 100 <= args.cas_n <= 600_000 or not 1 <= args.cas_epochs <= 100:
+        args.parser.error("--cas-n must be from 100 to 600000 and --cas-epochs from 1 to 100")
     from studio.digits.resolve import load_generator_any
     from studio.evaluation.evaluator import Evaluator, evaluate_generator
 
@@ -58,10 +65,16 @@ def evaluate(args) -> int:
         own = own_set(args, generator)
         if own is not None:
             return evaluate_own(args, generator, own, t0)
+        if args.cas and generator.config.num_classes != 10:
+            args.parser.error("--cas needs a class-conditional generator of the ten digits")
         ev = Evaluator(args.classifier, args.data_root)
         scores = evaluate_generator(generator, ev, args.n_per_class, args.seed, truncation=args.truncation)
         if not args.no_floor:
             scores.update(ev.floor())
+        if args.cas:
+            from studio.evaluation.cas import cas
+
+            scores.update(cas(generator, args.cas_n, args.cas_epochs, args.seed, args.truncation, args.data_root))
         seconds = round(time.time() - t0, 1)
         if args.write:
             _write_metrics(args.generator, {**scores, "truncation": args.truncation},
@@ -81,7 +94,9 @@ def _write_metrics(spec, scores: dict, evaluated: str) -> None:
     target = resolve_generator(spec)
     config = read_config(target)
     # the figures only: how long this run took is no property of the generator
-    config["metrics"] = {k: _rounded(v) for k, v in scores.items() if k != "seconds"}
+    # merged: a CAS measured once stays when the other figures are measured again without it
+    config["metrics"] = {**(config.get("metrics") or {}),
+                         **{k: _rounded(v) for k, v in scores.items() if k not in ("seconds", "cas_seconds")}}
     config["metrics"]["evaluated"] = evaluated
     write_config(target, config)
 
@@ -183,5 +198,9 @@ def report(scores: dict) -> str:
         lines.append("FID per class (floor): " + ", ".join(
             f"{c}: {v:.2f}" + (f" ({f:.2f})" if f is not None else "")
             for c, (v, f) in enumerate(zip(scores["class_fids"], floors))))
+    if "cas" in scores:
+        lines.append(f"CAS {scores['cas']:.2%}: a classifier trained on {scores['cas_n']:,} generated digits only, "
+                     f"tested on real ones; {scores['cas_real']:.2%} trained on {scores['cas_n_real']:,} real "
+                     f"digits by the same recipe ({scores['cas_gap_points']:+.2f} points)")
     lines.append(f"{scores['n']} samples, {scores.get('seconds', 0):.0f} s")
     return "\n".join(lines)

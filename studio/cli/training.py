@@ -6,12 +6,14 @@ import json
 import os
 import signal
 import threading
+import time
+from pathlib import Path
 
 from studio.cli.common import command, fail
 from studio.core import paths
 from studio.core.errors import storage
 from studio.training import recipes
-from studio.training.config import ENCODER_STEPS, TrainConfig
+from studio.training.config import ENCODER_STEPS, StudyConfig, TrainConfig
 
 TRAIN_DOC = """Train the MNIST GAN: the same trainer the Train tab runs in the background.
 
@@ -40,6 +42,15 @@ CLASSIFIER_DOC = """Train the evaluation classifier that scores generators (accu
     python -m studio train-classifier --data-root DIR [--epochs 6] [--out checkpoints/classifier.safetensors]"""
 
 
+STUDY_DOC = """Does a GAN trained on few labelled digits help a classifier (DAGAN's question)?
+
+    python -m studio augment-study [--ks 10,50,100,500] [--seeds 0,1,2] [--out runs/augment-study]
+
+For each k and seed: k labelled MNIST digits per class, a conditional GAN trained on them only, and a
+classifier trained (a) on the real digits, (b) on real and synthetic, (c) on synthetic, each tested on
+the MNIST test set. Prints its time up front; resumes where it stopped; writes table.md and chart.svg."""
+
+
 def register(sub) -> None:
     p = command(sub, "train", TRAIN_DOC, "train the MNIST GAN (resumable; works under torchrun)", train)
     p.add_argument("--recipe", help=f"named settings to start from: {', '.join(recipes.names())}")
@@ -47,6 +58,10 @@ def register(sub) -> None:
     p.add_argument("--estimate", action="store_true", help="time a few steps here, print how long the run "
                    "would take, and stop (nothing is trained or written)")
     TrainConfig.add_arguments(p)
+
+    p = command(sub, "augment-study", STUDY_DOC, "does a GAN trained on few labelled digits help a classifier?",
+                augment_study)
+    StudyConfig.add_arguments(p)
 
     p = command(sub, "train-encoder", ENCODER_DOC, "train the encoder used to find a drawing's twin", train_encoder)
     p.add_argument("--generator", default="shipped", help="checkpoint path, run folder or hf://USER/NAME")
@@ -131,6 +146,30 @@ def run_phase(cfg: TrainConfig, rank: int, world: int, stop: threading.Event, de
         trainer = Trainer(cfg, rank, world)
         with tqdm(total=cfg.total_steps, disable=rank != 0, desc=desc, unit="step", mininterval=1.0) as bar:
             return trainer.run(should_stop=lambda: stop.is_set() or orphaned(), progress=bar)
+
+
+def augment_study(args) -> int:
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    from studio.training import augment_study as study_mod
+
+    study = StudyConfig(**StudyConfig.given(args)).validate()
+    seconds, how = study_mod.planned_seconds(study)
+    print(f"planned: about {seconds / 60:.0f} min on this machine ({how})", flush=True)
+    t0 = time.time()
+    with storage(study.out):
+        results = study_mod.run(study, log=lambda line: print(line, flush=True), should_stop=stop.is_set)
+    rows = study_mod.summary(results)
+    from studio.core.runfiles import STUDY_CHART, STUDY_TABLE
+
+    out = Path(study.out)
+    (out / STUDY_TABLE).write_text(study_mod.table(rows) + "\n")
+    (out / STUDY_CHART).write_text(study_mod.chart(rows))
+    print(study_mod.table(rows))
+    print(f"{'stopped' if stop.is_set() else 'done'} after {(time.time() - t0) / 60:.1f} min this session; "
+          f"{STUDY_TABLE} and {STUDY_CHART} in {out}")
+    return 0
 
 
 def train_classifier(args) -> int:

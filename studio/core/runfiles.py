@@ -30,6 +30,8 @@ ENCODER = "encoder.safetensors"
 CLASSIFIER = "classifier.safetensors"
 GENERATOR_CONFIG = "generator.json"  # studio.core.files.config_path(GENERATOR)
 HUB_FILES = (GENERATOR, GENERATOR_CONFIG)  # what a generator repo on the Hub holds
+# The augmentation study's folder: a run folder per GAN (gan-kK-seedS/), and these
+STUDY_RESULTS, STUDY_TABLE, STUDY_CHART = "results.jsonl", "table.md", "chart.svg"
 
 
 def generator_in(path: str | os.PathLike) -> Path:

@@ -4,6 +4,7 @@ arguments and validation are all derived from these fields (studio.core.settings
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from studio.core.settings import SettingError, Settings, setting
 
@@ -27,6 +28,9 @@ class TrainConfig(Settings):
     # What: MNIST at 28 px (the shipped generator's data) unless --data names a set of your own.
     data: str | None = setting(None, "your own pictures: a folder (sub-folders are classes), a .zip of one, or "
                             "torchvision:NAME (none: MNIST at 28 px)", label="data", form=None)
+    per_class: int = setting(0, "train on only this many MNIST training digits of each class, drawn with the seed "
+                                "(0: all 60,000): few labels, as in the augmentation study", label="digits per class",
+                             lo=0, hi=5000, form="more")
     size: int = setting(32, "side of the pictures trained on with --data", label="picture size", choices=(32, 64),
                         form="more")
     data_licence: str | None = setting(None, "the licence of your pictures and the credit it asks for: kept with "
@@ -112,6 +116,8 @@ class TrainConfig(Settings):
             raise ConfigError("an output folder is required")
         if self.data and self.epochs > 0:
             raise ConfigError("--epochs counts MNIST's 60,000 images; with --data give --steps")
+        if self.per_class and (self.data or self.epochs > 0):
+            raise ConfigError("--per-class takes a few of MNIST's digits: not with --data or --epochs (give --steps)")
         if self.device == "cuda":
             import torch
 
@@ -132,3 +138,45 @@ class TrainConfig(Settings):
         if self.epochs > 0:
             return max(1, round(self.epochs * MNIST_TRAIN / self.batch_size))
         return int(self.steps)
+
+
+@dataclass
+class StudyConfig(Settings):
+    """The augmentation study's settings (studio.training.augment_study)."""
+
+    ks: str = setting("10,50,100,500", "labelled digits per class, one study arm each (comma-separated)", label="k")
+    seeds: str = setting("0,1,2", "seeds: each draws its own digits, GAN and classifiers (comma-separated)")
+    out: str = setting("runs/augment-study", "the study's folder: its GANs and results.jsonl")
+    gan_steps: int = setting(1000, "training steps of each GAN", lo=10, hi=1_000_000)
+    synthetic: int = setting(5000, "synthetic digits each classifier of (b) and (c) draws from", lo=10, hi=600_000)
+    classifier_steps: int = setting(1000, "training steps of every classifier, whatever its set's size", lo=10,
+                                    hi=1_000_000)
+
+    def validate(self) -> "StudyConfig":
+        super().validate()
+        self.k_list()
+        self.seed_list()
+        return self
+
+    def k_list(self) -> list[int]:
+        return _ints(self.ks, "ks", 1, 5000)
+
+    def seed_list(self) -> list[int]:
+        return _ints(self.seeds, "seeds", 0, 2**31)
+
+    def gan_config(self, k: int, seed: int) -> TrainConfig:
+        """The small-set recipe: DiffAugment, learning rates falling over the last fifth, checkpoints to resume from."""
+        return TrainConfig(out=str(Path(self.out) / f"gan-k{k}-seed{seed}"), per_class=k, seed=seed,
+                           steps=self.gan_steps, augment="translation,cutout", lr_decay_from=int(self.gan_steps * 0.8),
+                           eval_every=0, sample_every=self.gan_steps, checkpoint_every=max(10, self.gan_steps // 6),
+                           log_every=max(1, self.gan_steps // 30), resume=True).validate()
+
+
+def _ints(text: str, name: str, lo: int, hi: int) -> list[int]:
+    try:
+        values = [int(v) for v in str(text).split(",") if v.strip()]
+    except ValueError:
+        raise SettingError(f"{name} must be whole numbers separated by commas, got {str(text)[:40]!r}") from None
+    if not values or any(not lo <= v <= hi for v in values) or len(set(values)) != len(values):
+        raise SettingError(f"{name} must be distinct whole numbers from {lo:,} to {hi:,}, got {str(text)[:40]!r}")
+    return values

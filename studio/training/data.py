@@ -22,6 +22,8 @@ class TrainingData:
     num_classes: int  # 0: unconditional (asked for, or a set without classes)
     size: int
     channels: int
+    per_class: int = 0  # MNIST only: this many digits of each class (0: all)
+    seed: int = 0
 
     @property
     def scorable(self) -> bool:
@@ -37,6 +39,10 @@ class TrainingData:
 
     def tensors(self, data_root=None) -> tuple[torch.Tensor, torch.Tensor]:
         """(images float (N, C, H, W) in [-1, 1], labels (N,); zeros for a set without classes)."""
+        if self.own is None and self.per_class:
+            from studio.evaluation.cas import real_subset
+
+            return real_subset(self.per_class * NUM_CLASSES, self.seed, data_root)
         if self.own is None:
             images, labels = load_mnist(data_root, train=True)
             return to_model_range(images), labels
@@ -44,12 +50,14 @@ class TrainingData:
         return images, labels if labels is not None else torch.zeros(len(images), dtype=torch.long)
 
     def describe(self) -> str:
+        if self.own is None and self.per_class:
+            return f"MNIST train, {self.per_class} digits per class (seed {self.seed})"
         return f"{self.own.source} ({len(self.own.images):,} pictures)" if self.own else "MNIST train (60k)"
 
 
 def training_data(cfg: TrainConfig) -> TrainingData:
     if not cfg.data:
-        return TrainingData(None, NUM_CLASSES if cfg.conditional else 0, IMAGE_SIZE, 1)
+        return TrainingData(None, NUM_CLASSES if cfg.conditional else 0, IMAGE_SIZE, 1, cfg.per_class, cfg.seed)
     own = prepare(cfg.data, cfg.size, cfg.out, cfg.background)
     classes = len(own.classes) if own.conditional and cfg.conditional else 0
     return TrainingData(own, classes, own.size, own.channels)

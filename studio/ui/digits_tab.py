@@ -14,6 +14,7 @@ from studio.core.images import gif_bytes, png_bytes, strip, upscale
 from studio.digits import MAX_SEED, SLIDER_RANGE
 from studio.digits.directions import METHODS
 from studio.digits.drawing import DrawingError
+from studio.ui import dataset_export
 from studio.ui.common import Number, Slider, img_html, one_thread, upload_image, user_errors
 from studio.ui.state import VISITORS
 
@@ -282,6 +283,7 @@ def build() -> dict:
                 grid_btn = gr.Button("Draw grid")
                 grid_img = gr.Image(label="One row per digit (a twin fills the first column)", type="pil",
                                     interactive=False)
+            worth = dataset_export.build(seed, truncation)
     # The twin's latent while in twin mode, and where the browser engine is: in the page (not a
     # gr.State on the server), so the page can draw without asking.
     twin = gr.JSON(None, visible="hidden", elem_id="digit-twin")
@@ -307,7 +309,8 @@ def build() -> dict:
                    api_visibility="undocumented").then(
         browser_engine, None, web, queue=False, api_visibility="private").then(
         back_to_seed, None, [twin, mode], queue=False, api_visibility="private").then(
-        slider_updates, method, sliders, queue=False, api_visibility="private").then(api_visibility="private", **live)
+        slider_updates, method, sliders, queue=False, api_visibility="private").then(
+        dataset_export.worth_text, None, worth, queue=False, api_visibility="private").then(api_visibility="private", **live)
     # Named apart from the public endpoints below (Gradio would rename those to grid_1 ...).
     png_btn.click(export_png, inputs, png_file, api_name="export_png_page", api_visibility="private")
     interp_inputs = [digit, seed, seed_b, frames, truncation, *sliders, method, twin]

@@ -81,7 +81,8 @@ class GeneratorSlot:
             bits.append(
                 f"class accuracy {m.get('class_accuracy', 0):.1%} · IS {m.get('inception_score', 0):.2f} · "
                 f"FID {m.get('fid', 0):.2f} (floor {m.get('fid_floor', 0):.2f}) · "
-                f"precision {m.get('precision', 0):.2f} · recall {m.get('recall', 0):.2f}")
+                f"precision {m.get('precision', 0):.2f} · recall {m.get('recall', 0):.2f}"
+                + (f" · CAS {m['cas']:.2%} (real digits {m['cas_real']:.2%})" if "cas" in m else ""))
         if self.error:
             bits.append(f"⚠️ last load failed: {public_text(self.error)}")
         return "  \n".join(bits)

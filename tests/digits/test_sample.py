@@ -110,3 +110,11 @@ def test_unconditional_generator_refused():
     g = Generator(GeneratorConfig(latent_dim=8, channels=8, num_classes=0)).eval()
     with pytest.raises(ValueError, match="unconditional"):
         generate_dataset(g, 4, None, 0)
+
+
+def test_what_a_synthetic_set_is_worth_comes_from_its_measured_cas():
+    from studio.digits.sample import worth
+
+    assert "has not been measured" in worth({"metrics": {"fid": 1.0}})
+    line = worth({"metrics": {"cas": 0.9871, "cas_real": 0.9903, "cas_n": 60000, "cas_n_real": 60000}})
+    assert "60,000 of these digits alone scores **98.71%**" in line and "99.03%" in line

@@ -64,10 +64,11 @@ def test_the_form_starts_from_the_quick_recipe_and_the_defaults():
 
 
 def test_every_field_survives_the_job_argument_round_trip():
-    # Two configurations: --epochs counts MNIST's images, so it is refused together with --data.
-    for left_alone in ("data", "epochs"):
-        cfg = TrainConfig(**{name: changed_value(name) for name in FIELDS if name != left_alone}).validate()
-        assert all(getattr(cfg, n) != getattr(TrainConfig(), n) for n in FIELDS if n != left_alone)
+    # Three configurations: --epochs counts MNIST's images and --per-class takes some of them, so
+    # neither goes with --data, nor --per-class with --epochs.
+    for left_alone in (("data", "per_class"), ("epochs", "per_class"), ("data", "epochs")):
+        cfg = TrainConfig(**{name: changed_value(name) for name in FIELDS if name not in left_alone}).validate()
+        assert all(getattr(cfg, n) != getattr(TrainConfig(), n) for n in FIELDS if n not in left_alone)
         args = build_parser().parse_args(["train", *cfg.to_args()])
         assert configs_from_args(args) == [cfg]
     with pytest.raises(ConfigError, match="with --data give --steps"):
