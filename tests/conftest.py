@@ -191,6 +191,7 @@ def paintings():
 
 def drag_slider(page, selector: str, start: float, end: float, steps: int = 8) -> None:
     """Drag a Gradio slider's range input with the mouse, from one fraction of its track to another."""
+    page.locator(f"{selector} input[type=range]").scroll_into_view_if_needed()  # the mouse acts in the viewport only
     box = page.locator(f"{selector} input[type=range]").bounding_box()
     y = box["y"] + box["height"] / 2
     page.mouse.move(box["x"] + box["width"] * start, y)
