@@ -33,6 +33,16 @@ ARMS = {"real": "(a) real digits alone", "real+synthetic": "(b) real and synthet
 RESULTS = STUDY_RESULTS
 
 
+def measured_seconds(out: Path) -> float:
+    """The study's time so far, over every session: each (k, seed) took until its last result."""
+    path = Path(out) / RESULTS
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.is_file() else []
+    last: dict[tuple[int, int], float] = {}
+    for r in rows:
+        last[(r["k"], r["seed"])] = max(last.get((r["k"], r["seed"]), 0.0), r["seconds"])
+    return sum(last.values())
+
+
 def done(out: Path) -> dict[tuple[int, int, str], float]:
     """(k, seed, arm) -> test accuracy, for every result already in the study's folder."""
     path = Path(out) / RESULTS

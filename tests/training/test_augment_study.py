@@ -64,6 +64,9 @@ def test_a_stopped_study_resumes_where_it_was(tmp_path, mnist_available, monkeyp
     more = study_mod.run(StudyConfig(**{**TINY, "seeds": "0,1"}, out=str(out)))
     assert len(fits) == 6 and len(more) == 6 and all(0 <= v <= 1 for v in more.values())
     assert len((out / study_mod.RESULTS).read_text().splitlines()) == 6
+    rows = [json.loads(line) for line in (out / study_mod.RESULTS).read_text().splitlines()]
+    assert study_mod.measured_seconds(out) == pytest.approx(sum(max(r["seconds"] for r in rows if r["seed"] == s)
+                                                                 for s in (0, 1)))
 
 
 def test_the_summary_and_table_report_mean_and_spread():

@@ -2,7 +2,7 @@
 
 import pytest
 
-TABS = ("Digits", "Style", "Train")
+TABS = ("Digits", "Generate", "Style", "Train")
 
 
 @pytest.mark.browser
