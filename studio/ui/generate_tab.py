@@ -57,6 +57,11 @@ def _model(spec):
     return model
 
 
+def open_run(spec: str):
+    """A listed run's model from the same cache the tab uses: opened once, not again per click."""
+    return _model(spec)
+
+
 def _export(data: bytes, suffix: str) -> str:
     path = folders.EXPORTS.new_path("picture-", suffix)
     atomic_write_bytes(path, data)

@@ -165,12 +165,12 @@ def run_for_generate():
 @user_errors
 def nearest_pictures():
     """Samples of the job's generator beside their nearest training pictures: does it copy?"""
-    from studio.generate import TrainedModel
+    from studio.ui.generate_tab import open_run
 
     run = _finished_run("no trained generator yet: start a run and let it write a checkpoint")
     if not run.dataset.is_file():
         raise JobError("this run trained on MNIST: the nearest pictures are shown for sets of your own")
-    grid, line = TrainedModel.open(str(run.root)).samples_beside_nearest()
+    grid, line = open_run(str(run.root)).samples_beside_nearest()
     return gr.update(value=grid, visible=True), line
 
 
