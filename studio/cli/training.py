@@ -62,6 +62,8 @@ def register(sub) -> None:
     p = command(sub, "augment-study", STUDY_DOC, "does a GAN trained on few labelled digits help a classifier?",
                 augment_study)
     StudyConfig.add_arguments(p)
+    p.add_argument("--report", action="store_true", help="write table.md and chart.svg from the results in --out "
+                   "so far, and train nothing")
 
     p = command(sub, "train-encoder", ENCODER_DOC, "train the encoder used to find a drawing's twin", train_encoder)
     p.add_argument("--generator", default="shipped", help="checkpoint path, run folder or hf://USER/NAME")
@@ -155,15 +157,20 @@ def augment_study(args) -> int:
     from studio.training import augment_study as study_mod
 
     study = StudyConfig(**StudyConfig.given(args)).validate()
-    seconds, how = study_mod.planned_seconds(study)
-    print(f"planned: about {seconds / 60:.0f} min on this machine ({how})", flush=True)
+    out = Path(study.out)
+    if args.report and not study_mod.done(out):
+        return fail(f"no results in {out} yet: run the study first")
     t0 = time.time()
-    with storage(study.out):
-        results = study_mod.run(study, log=lambda line: print(line, flush=True), should_stop=stop.is_set)
-    rows = study_mod.summary(results)
+    if not args.report:
+        seconds, how = study_mod.planned_seconds(study)
+        print(f"planned: about {seconds / 60:.0f} min on this machine ({how})", flush=True)
+        with storage(study.out):
+            study_mod.run(study, log=lambda line: print(line, flush=True), should_stop=stop.is_set)
+    # Every result in the folder, not only this process's: a study split over processes by --ks and
+    # --seeds, all writing to one folder, gets one table.
+    rows = study_mod.summary(study_mod.done(out))
     from studio.core.runfiles import STUDY_CHART, STUDY_TABLE
 
-    out = Path(study.out)
     (out / STUDY_TABLE).write_text(study_mod.table(rows) + "\n")
     (out / STUDY_CHART).write_text(study_mod.chart(rows))
     print(study_mod.table(rows))

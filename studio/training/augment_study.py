@@ -115,7 +115,8 @@ def summary(results: dict) -> list[dict]:
         row = {"k": k}
         for arm in ARMS:
             values = [v for (kk, _, a), v in results.items() if kk == k and a == arm]
-            row[arm] = (statistics.mean(values), statistics.stdev(values) if len(values) > 1 else 0.0, len(values))
+            mean = statistics.mean(values) if values else 0.0  # an arm not measured yet for this k
+            row[arm] = (mean, statistics.stdev(values) if len(values) > 1 else 0.0, len(values))
         if row["real"][2] and row["real+synthetic"][2]:
             row["gain_points"] = 100 * (row["real+synthetic"][0] - row["real"][0])
         rows.append(row)
@@ -126,7 +127,8 @@ def table(rows: list[dict]) -> str:
     """The README's table: test accuracy, mean ± standard deviation over the seeds."""
     lines = ["| k per class | " + " | ".join(ARMS.values()) + " | (b) − (a) |", "|---|---|---|---|---|"]
     for r in rows:
-        cells = [f"{100 * r[a][0]:.2f} ± {100 * r[a][1]:.2f} % ({r[a][2]} seeds)" for a in ARMS]
+        cells = [f"{100 * r[a][0]:.2f} ± {100 * r[a][1]:.2f} % ({r[a][2]} seed{'s' * (r[a][2] != 1)})"
+                 if r[a][2] else "not yet" for a in ARMS]
         gain = f"{r['gain_points']:+.2f} points" if "gain_points" in r else ""
         lines.append(f"| {r['k']} | " + " | ".join(cells) + f" | {gain} |")
     return "\n".join(lines)

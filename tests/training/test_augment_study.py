@@ -88,3 +88,21 @@ def test_bad_settings_are_refused(capsys):
             StudyConfig(**bad).validate()
     assert main(["augment-study", "--ks", "10,,oops"]) == 2
     assert "ks must be" in capsys.readouterr().err
+
+
+def test_report_writes_the_folders_table_and_trains_nothing(tmp_path, capsys, monkeypatch):
+    from studio.cli import main
+
+    out = tmp_path / "study"
+    assert main(["augment-study", "--report", "--out", str(out)]) == 2
+    assert "no results" in capsys.readouterr().err
+    out.mkdir()
+    # Two processes' results in one folder, the second still part way through its (k, seed).
+    rows = [dict(k=10, seed=0, arm=arm, accuracy=v, seconds=60.0) for arm, v in zip(study_mod.ARMS, (0.9, 0.8, 0.7))]
+    rows.append(dict(k=100, seed=0, arm="real", accuracy=0.97, seconds=30.0))
+    (out / study_mod.RESULTS).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    monkeypatch.setattr(study_mod, "run", lambda *a, **k: pytest.fail("--report trained"))
+    assert main(["augment-study", "--report", "--out", str(out), "--ks", "10"]) == 0
+    table = (out / "table.md").read_text()
+    assert "| 10 | 90.00 ± 0.00 % (1 seed) | 80.00" in table and "| 100 | 97.00 ± 0.00 % (1 seed) | not yet" in table
+    assert (out / "chart.svg").read_text().startswith("<svg")
