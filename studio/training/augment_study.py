@@ -109,7 +109,8 @@ def run(study: StudyConfig, log=print, should_stop=lambda: False) -> dict:
 
 
 def summary(results: dict) -> list[dict]:
-    """Mean and standard deviation over seeds of each (k, arm), and (b) minus (a) in points."""
+    """Mean and standard deviation over seeds of each (k, arm), and (b) minus (a) in points, paired by seed
+    (only seeds with both measured: one seed's digits are both arms' digits)."""
     rows = []
     for k in sorted({k for k, _, _ in results}):
         row = {"k": k}
@@ -117,8 +118,11 @@ def summary(results: dict) -> list[dict]:
             values = [v for (kk, _, a), v in results.items() if kk == k and a == arm]
             mean = statistics.mean(values) if values else 0.0  # an arm not measured yet for this k
             row[arm] = (mean, statistics.stdev(values) if len(values) > 1 else 0.0, len(values))
-        if row["real"][2] and row["real+synthetic"][2]:
-            row["gain_points"] = 100 * (row["real+synthetic"][0] - row["real"][0])
+        gains = [100 * (results[(k, s, "real+synthetic")] - v) for (kk, s, a), v in results.items()
+                 if kk == k and a == "real" and (k, s, "real+synthetic") in results]
+        if gains:
+            row["gain_points"] = statistics.mean(gains)
+            row["gain_spread"] = statistics.stdev(gains) if len(gains) > 1 else 0.0
         rows.append(row)
     return rows
 
@@ -129,7 +133,7 @@ def table(rows: list[dict]) -> str:
     for r in rows:
         cells = [f"{100 * r[a][0]:.2f} ± {100 * r[a][1]:.2f} % ({r[a][2]} seed{'s' * (r[a][2] != 1)})"
                  if r[a][2] else "not yet" for a in ARMS]
-        gain = f"{r['gain_points']:+.2f} points" if "gain_points" in r else ""
+        gain = f"{r['gain_points']:+.2f} ± {r['gain_spread']:.2f} points" if "gain_points" in r else ""
         lines.append(f"| {r['k']} | " + " | ".join(cells) + f" | {gain} |")
     return "\n".join(lines)
 

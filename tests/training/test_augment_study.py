@@ -70,13 +70,16 @@ def test_a_stopped_study_resumes_where_it_was(tmp_path, mnist_available, monkeyp
 
 
 def test_the_summary_and_table_report_mean_and_spread():
+    # (b) - (a) is paired by seed: a seed with (a) but not yet (b) does not enter it.
     results = {(10, s, arm): v for s, (a, b, c) in enumerate([(0.70, 0.72, 0.60), (0.74, 0.78, 0.64)])
                for arm, v in zip(study_mod.ARMS, (a, b, c))}
+    [row] = study_mod.summary({**results, (10, 2, "real"): 0.99})
+    assert row["gain_points"] == pytest.approx(3.0) and row["real"][2] == 3
     [row] = study_mod.summary(results)
     assert row["real"][0] == pytest.approx(0.72) and row["real"][1] == pytest.approx(0.028284, abs=1e-5)
-    assert row["gain_points"] == pytest.approx(3.0)
+    assert row["gain_points"] == pytest.approx(3.0) and row["gain_spread"] == pytest.approx(1.41421, abs=1e-4)
     table = study_mod.table([row])
-    assert "| 10 | 72.00 ± 2.83 % (2 seeds) | 75.00 ± 4.24 % (2 seeds) | 62.00 ± 2.83 % (2 seeds) | +3.00 points |" in table
+    assert "| 10 | 72.00 ± 2.83 % (2 seeds) | 75.00 ± 4.24 % (2 seeds) | 62.00 ± 2.83 % (2 seeds) | +3.00 ± 1.41 points |" in table
     assert study_mod.chart([row]).startswith("<svg") and "(b) real and synthetic" in study_mod.chart([row])
 
 
