@@ -171,8 +171,9 @@ def augment_study(args) -> int:
     rows = study_mod.summary(study_mod.done(out))
     from studio.core.runfiles import STUDY_CHART, STUDY_TABLE
 
-    (out / STUDY_TABLE).write_text(study_mod.table(rows) + "\n")
-    (out / STUDY_CHART).write_text(study_mod.chart(rows))
+    with storage(out):  # a folder that cannot be written: a message, not a traceback
+        (out / STUDY_TABLE).write_text(study_mod.table(rows) + "\n")
+        (out / STUDY_CHART).write_text(study_mod.chart(rows))
     print(study_mod.table(rows))
     print(f"{'stopped' if stop.is_set() else 'done'} after {(time.time() - t0) / 60:.1f} min this session, "
           f"{study_mod.measured_seconds(out) / 60:.1f} min of measuring in all; {STUDY_TABLE} and {STUDY_CHART} in {out}")
