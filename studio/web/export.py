@@ -42,6 +42,18 @@ def _export(module: nn.Module, args: tuple, path: Path, inputs: list[str], outpu
         torch.onnx.export(module.eval(), args, str(path), input_names=inputs, output_names=outputs,
                           dynamic_shapes=shapes, dynamo=True, external_data=False, opset_version=OPSET,
                           verbose=False, report=False)
+    _strip_metadata(path)
+
+
+def _strip_metadata(path: Path) -> None:
+    """Drop what the exporter notes on each node (source lines, this machine's paths): a third of a
+    MicroAST file, and nothing the runtime reads."""
+    import onnx
+
+    model = onnx.load(str(path))
+    for node in model.graph.node:
+        del node.metadata_props[:]
+    onnx.save(model, str(path))
 
 
 def store_half(path: Path, min_size: int = 1024) -> None:

@@ -13,6 +13,7 @@ from torch import nn
 from studio.style.feature_stats import EPS, calc_mean_std
 from studio.web import files
 from studio.web.export import STYLE_MIN_PSNR, ExportError, _export, _session, store_half
+from studio.web.webconv import WebDec3, WebEncoder, WebResBlock
 
 CODE = ["mean1", "std1", "mean2", "std2", "w1", "b1", "w2", "b2"]  # the decoder's style inputs, in order
 
@@ -26,7 +27,7 @@ def _adain(content, mean, std):
 class StyleEncoder(nn.Module):
     def __init__(self, model):
         super().__init__()
-        self.encoder, self.modulator = model.style_encoder, model.modulator
+        self.encoder, self.modulator = WebEncoder(model.style_encoder), model.modulator
 
     def forward(self, painting):
         s1, s2 = self.encoder(painting)
@@ -36,12 +37,13 @@ class StyleEncoder(nn.Module):
 class Decoder(nn.Module):
     def __init__(self, model):
         super().__init__()
-        self.d = model.decoder
+        d = model.decoder
+        self.dec1, self.dec2, self.dec3 = WebResBlock(d.dec1), WebResBlock(d.dec2), WebDec3(d.dec3)
 
     def forward(self, c1, c2, mean1, std1, mean2, std2, w1, b1, w2, b2):
-        t = self.d.dec1(_adain(c2, mean2, std2), w2, b2)
-        t = self.d.dec2(_adain(t, mean1, std1), w1, b1)
-        return self.d.dec3(t)
+        t = self.dec1(_adain(c2, mean2, std2), w2, b2)
+        t = self.dec2(_adain(t, mean1, std1), w1, b1)
+        return self.dec3(t)
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
@@ -63,7 +65,7 @@ def export_microast(model, out: Path, photos: list, paintings: list, side: int =
         raise ExportError("checking the style export needs at least one photo and one painting")
     out.mkdir(parents=True, exist_ok=True)
     photo, painting = _tensor(photos[0], side), _tensor(paintings[0], side)
-    style, content, decoder = StyleEncoder(model).eval(), model.content_encoder.eval(), Decoder(model).eval()
+    style, content, decoder = StyleEncoder(model).eval(), WebEncoder(model.content_encoder).eval(), Decoder(model).eval()
     with torch.no_grad():
         code, feats = style(painting), content(photo)
     _export(style, (painting,), out / files.STYLE_ENCODER, ["painting"], CODE, [[2, 3]])
