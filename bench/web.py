@@ -111,6 +111,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--drags", type=int, default=60, help="slider moves in the app, per path")
     ap.add_argument("--rtt-ms", type=float, default=150.0, help="round trip emulated for the app's drags")
+    ap.add_argument("--no-app", action="store_true", help="the static studio only (no Gradio app started)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -130,7 +131,8 @@ def main() -> int:
             f"--use-file-for-fake-video-capture={camera}"]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS + fake, headless=True)
-        out["app_digits"] = measure_app(browser, args.drags, args.rtt_ms)
+        if not args.no_app:
+            out["app_digits"] = measure_app(browser, args.drags, args.rtt_ms)
         page = page_in(browser, url)
         t0 = time.perf_counter()
         page.goto(url)
@@ -159,8 +161,8 @@ def main() -> int:
         out["live_256_fps"] = float(text.split()[0]) if "fps" in text else text
         browser.close()
     httpd.shutdown()
-    a = out["app_digits"]
-    for path in ("browser", "server"):
+    a = out.get("app_digits") or {}
+    for path in ("browser", "server") if a else ():
         print(f"app Digits at {a['rtt_ms']:g} ms round trip, drawn on the {path}: p50 {a[path]['p50_ms']} ms, "
               f"p95 {a[path]['p95_ms']} ms, {a[path]['requests_per_drag']} requests per drag")
     s = out["site"]

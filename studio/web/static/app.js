@@ -204,7 +204,9 @@ async function startLive() {
     const times = [], out = $("live-out");
     live = true;
     while (live) {
-      await new Promise(requestAnimationFrame); // let the page draw and take input between frames
+      // the model runs in the runtime's worker, so the page draws and takes input while it paints; a
+      // task boundary is enough between frames (waiting for an animation frame cost up to 17 ms each)
+      await new Promise((resolve) => setTimeout(resolve, 0));
       const frame = await s.paint(await pixels(video, Number($("live-size").value)), code);
       out.width = frame.width; out.height = frame.height;
       out.getContext("2d").putImageData(frame, 0, 0);
