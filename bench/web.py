@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bench.digits import PROBE  # noqa: E402
 from bench.load import pct  # noqa: E402
 from studio.ui.testing import CHROMIUM_ARGS, chromium_path, serve_app  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 PAINT = """async ([photo, painting, runs]) => {
   const { engines, pixels } = await import("./studio.js");
@@ -76,8 +77,16 @@ def app_drags(browser, url: str, drags: int, rtt_ms: float) -> dict:
     page.context.set_default_timeout(180000)
     page.goto(url)
     page.wait_for_selector("#digit-image img")
-    if "engine=server" not in url:
-        page.wait_for_selector("#digit-image[data-engine=browser]")  # the first start exports the generator
+    # A page asks for the engine once, when it opens: on a cold cache the app is still exporting its
+    # generator then (a minute at most), and that page draws on the server, so open it again.
+    for attempt in range(18 if "engine=server" not in url else 0):
+        try:
+            page.wait_for_selector("#digit-image[data-engine=browser]", timeout=10000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 17:
+                raise TimeoutError("the app's browser engine was not ready after 3 min") from None
+            page.reload()
     page.wait_for_timeout(3000)  # the app's own start-up work (first requests, warm caches) settles first
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
