@@ -5,14 +5,14 @@ and less copying. Medians in Node, onnxruntime-web 1.30, one thread, this projec
 - A 3x3 conv from 64 to 64 channels (the eight in the residual blocks, 2/3 of the work) as
   Winograd's F(4x4, 3x3) (Lavin & Gray 2016): 36 products per 4x4 output tile instead of 144, the
   tile transforms applied one axis at a time as small matrix products. 128 x 128 features: about
-  27 ms instead of 45 ms. The transformed weights are computed inside the graph from the 3x3 ones,
+  27 ms instead of 45-50 ms. The transformed weights are computed inside the graph from the 3x3 ones,
   so the download does not grow (the runtime folds that product once, when the model loads).
 - The decoder's modulated convs, w * conv(x) + b * x, are one such conv whose transformed weights
   carry w, and b on the centre tap, as studio.style.fastpath does for PyTorch.
 - The last conv, 9x9 from 16 channels to 3, writes 3 channels from 1,296 inputs per pixel, which
   the runtime's im2col and matrix product handle badly. As a 1x9 conv to 27 channels (one per
-  output channel and kernel row), then a sum of 9 row-shifted slices: about 106 ms instead of
-  169 ms at 512 x 512.
+  output channel and kernel row), then a sum of 9 row-shifted slices: about 92-95 ms instead of
+  132-133 ms at 512 x 512.
 """
 
 from __future__ import annotations
