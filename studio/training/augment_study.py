@@ -6,10 +6,12 @@ question, Antoniou et al. 2017)?
 For each k and seed: k real MNIST training digits of each class, drawn with the seed (test digits are
 never drawn); a conditional GAN trained on those k x 10 only, with DiffAugment; and the evaluation
 classifier's architecture trained with one budget of steps three ways: (a) on the real digits alone
-with its ordinary +-2 px shifts, (b) on real and synthetic digits, half of each batch each, (c) on
-synthetic digits alone. Each is tested on the 10,000 MNIST test digits. Every result is appended to
-results.jsonl as it comes, and every GAN keeps its checkpoints, so a study that is stopped resumes
-where it was.
+with its ordinary +-2 px shifts, (b) on real and synthetic digits (half of each batch synthetic, or
+--share), (c) on synthetic digits alone. With --keep, (b) and (c) use only the synthetic digits that
+(a)'s classifier, which saw the same k x 10 real digits and nothing else, gives their own class with
+that probability (never the evaluator's classifier). Each is tested on the 10,000 MNIST test digits.
+Every result is appended to results.jsonl as it comes, with the settings that made it, and every GAN
+keeps its checkpoints, so a study that is stopped resumes where it was.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 import torch
 
 from studio.core.images import to_model_range
+from studio.core.settings import SettingError
 from studio.core.runfiles import STUDY_RESULTS, RunFolder
 from studio.digits.data import load_mnist
 from studio.evaluation.cas import real_subset
@@ -33,23 +36,31 @@ ARMS = {"real": "(a) real digits alone", "real+synthetic": "(b) real and synthet
 RESULTS = STUDY_RESULTS
 
 
+def _rows(out: Path) -> list[dict]:
+    path = Path(out) / RESULTS
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.is_file() else []
+
+
 def measured_seconds(out: Path) -> float:
     """The study's time so far, over every session: each (k, seed) took until its last result."""
-    path = Path(out) / RESULTS
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.is_file() else []
     last: dict[tuple[int, int], float] = {}
-    for r in rows:
+    for r in _rows(out):
         last[(r["k"], r["seed"])] = max(last.get((r["k"], r["seed"]), 0.0), r["seconds"])
     return sum(last.values())
 
 
 def done(out: Path) -> dict[tuple[int, int, str], float]:
     """(k, seed, arm) -> test accuracy, for every result already in the study's folder."""
-    path = Path(out) / RESULTS
-    if not path.is_file():
-        return {}
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    return {(r["k"], r["seed"], r["arm"]): r["accuracy"] for r in rows}
+    return {(r["k"], r["seed"], r["arm"]): r["accuracy"] for r in _rows(out)}
+
+
+def _same_settings(study: StudyConfig) -> None:
+    """One folder, one recipe: results made with another share or filter are never mixed into its table."""
+    for r in _rows(study.out):
+        theirs = (r.get("share", 0.5), r.get("keep", 0.0))  # rows from before these settings: the defaults
+        if theirs != (study.share, study.keep):
+            raise SettingError(f"{study.out} holds results made with share {theirs[0]} and keep {theirs[1]}: "
+                               "give this recipe its own --out")
 
 
 def _record(out: Path, row: dict) -> None:
@@ -68,20 +79,21 @@ def train_gan(cfg: TrainConfig, should_stop=lambda: False):
     return load_generator(RunFolder(cfg.out).generator)[0]
 
 
-def arm_data(arm: str, real: tuple, synthetic: tuple | None) -> tuple[torch.Tensor, torch.Tensor]:
-    """A classifier's training set. (b) repeats the real digits to as many as the synthetic ones, so that
-    half of each batch, on average, is real however few the real digits are."""
+def arm_data(arm: str, real: tuple, synthetic: tuple | None, share: float = 0.5) -> tuple[torch.Tensor, torch.Tensor]:
+    """A classifier's training set. (b) repeats the real digits so that `share` of it, so of each batch on
+    average, is synthetic however few the real digits are."""
     if arm == "real":
         return real
     if arm == "synthetic":
         return synthetic
-    reps = max(1, len(synthetic[0]) // len(real[0]))
+    reps = max(1, round(len(synthetic[0]) * (1 - share) / (share * len(real[0]))))
     return torch.cat([real[0].repeat(reps, 1, 1, 1), synthetic[0]]), torch.cat([real[1].repeat(reps), synthetic[1]])
 
 
 def run(study: StudyConfig, log=print, should_stop=lambda: False) -> dict:
     """Every (k, seed, arm) not yet in results.jsonl; returns the results by (k, seed, arm)."""
     study.validate()
+    _same_settings(study)
     out = Path(study.out)
     out.mkdir(parents=True, exist_ok=True)
     xte, yte = load_mnist(train=False)
@@ -96,16 +108,34 @@ def run(study: StudyConfig, log=print, should_stop=lambda: False) -> dict:
             generator = train_gan(study.gan_config(k, seed), should_stop)
             if generator is None:
                 break
-            synthetic = generate_balanced(generator, study.synthetic // 10, seed=seed)
+            synthetic, judge = generate_balanced(generator, study.synthetic // 10, seed=seed), None
             for arm in ARMS:
+                if (k, seed, arm) in results and not (arm == "real" and study.keep and judge is None):
+                    continue
+                data = arm_data(arm, real, synthetic, study.share)
+                model = fit(*data, seed=seed, steps=study.classifier_steps, log=lambda *_: None)
+                if arm == "real" and study.keep:  # (a)'s classifier (again, when resumed) judges the synthetic digits
+                    judge, synthetic = model, kept(synthetic, model, study.keep)
                 if (k, seed, arm) in results:
                     continue
-                model = fit(*arm_data(arm, real, synthetic), seed=seed, steps=study.classifier_steps, log=lambda *_: None)
                 results[(k, seed, arm)] = accuracy(model, *test)
                 _record(out, {"k": k, "seed": seed, "arm": arm, "accuracy": results[(k, seed, arm)],
-                              "seconds": round(time.time() - t0, 1)})
+                              "seconds": round(time.time() - t0, 1), "share": study.share, "keep": study.keep,
+                              "synthetic": len(synthetic[0])})
                 log(f"k={k} seed={seed} {ARMS[arm]}: {results[(k, seed, arm)]:.2%}")
     return results
+
+
+@torch.no_grad()
+def kept(synthetic: tuple, judge, threshold: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """The synthetic digits to which `judge` gives their own class with at least `threshold` probability."""
+    x, y = synthetic
+    judge.eval()
+    p = torch.cat([judge(x[i:i + 1000]).softmax(1) for i in range(0, len(x), 1000)])
+    mask = p[torch.arange(len(y)), y] >= threshold
+    if mask.sum() < 10:
+        raise SettingError(f"--keep {threshold} kept {int(mask.sum())} of {len(y)} synthetic digits: give a lower one")
+    return x[mask], y[mask]
 
 
 def summary(results: dict) -> list[dict]:

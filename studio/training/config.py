@@ -151,6 +151,10 @@ class StudyConfig(Settings):
     synthetic: int = setting(5000, "synthetic digits each classifier of (b) and (c) draws from", lo=10, hi=600_000)
     classifier_steps: int = setting(1000, "training steps of every classifier, whatever its set's size", lo=10,
                                     hi=1_000_000)
+    share: float = setting(0.5, "the share of synthetic digits in (b)'s training set, so in its batches", lo=0.05,
+                           hi=0.95)
+    keep: float = setting(0.0, "keep only the synthetic digits to which (a)'s classifier, trained on the same real "
+                          "digits, gives their own class with at least this probability (0: keep all)", lo=0.0, hi=0.999)
 
     def validate(self) -> "StudyConfig":
         super().validate()

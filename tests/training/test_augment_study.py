@@ -109,3 +109,43 @@ def test_report_writes_the_folders_table_and_trains_nothing(tmp_path, capsys, mo
     table = (out / "table.md").read_text()
     assert "| 10 | 90.00 ± 0.00 % (1 seed) | 80.00" in table and "| 100 | 97.00 ± 0.00 % (1 seed) | not yet" in table
     assert (out / "chart.svg").read_text().startswith("<svg")
+
+
+def test_b_takes_the_synthetic_share_asked_for():
+    real = (torch.zeros(20, 1, 28, 28), torch.arange(20) % 10)
+    synthetic = (torch.ones(200, 1, 28, 28), torch.arange(200) % 10)
+    for share in (0.25, 0.1):
+        x, _ = study_mod.arm_data("real+synthetic", real, synthetic, share)
+        assert x.mean().item() == pytest.approx(share, abs=0.01)
+
+
+def test_the_filter_keeps_the_digits_its_judge_gives_their_own_class():
+    class Judge(torch.nn.Module):  # sure of class 3 for bright digits, of class 5 for dark ones
+        def forward(self, x):
+            logits = torch.zeros(len(x), 10)
+            logits[:, 3] = 10 * x.mean((1, 2, 3))
+            logits[:, 5] = -10 * x.mean((1, 2, 3))
+            return logits
+
+    x = torch.cat([torch.ones(20, 1, 28, 28), -torch.ones(20, 1, 28, 28)])
+    y = torch.tensor([3] * 10 + [5] * 10 + [3] * 10 + [5] * 10)
+    kx, ky = study_mod.kept((x, y), Judge(), 0.9)
+    assert ky.tolist() == [3] * 10 + [5] * 10 and torch.equal(kx, torch.cat([x[:10], x[30:]]))
+    with pytest.raises(SettingError, match="kept 0 of"):
+        study_mod.kept((x[:10], torch.full((10,), 5)), Judge(), 0.9)
+
+
+def test_a_filtered_study_judges_with_a_and_keeps_its_own_folder(tmp_path, mnist_available, monkeypatch):
+    out = tmp_path / "study"
+    (out).mkdir()
+    (out / study_mod.RESULTS).write_text(json.dumps(dict(k=2, seed=0, arm="real", accuracy=0.5, seconds=1.0)) + "\n")
+    with pytest.raises(SettingError, match="share 0.5 and keep 0.0"):
+        study_mod.run(StudyConfig(**TINY, out=str(out), keep=0.5))
+    judged = []
+    real_kept = study_mod.kept
+    monkeypatch.setattr(study_mod, "kept", lambda s, judge, t: judged.append(t) or real_kept(s, judge, 0.0))
+    study = StudyConfig(**TINY, out=str(tmp_path / "filtered"), share=0.25, keep=0.5)
+    results = study_mod.run(study)
+    assert set(results) == {(2, 0, arm) for arm in study_mod.ARMS} and judged == [0.5]
+    rows = [json.loads(line) for line in (tmp_path / "filtered" / study_mod.RESULTS).read_text().splitlines()]
+    assert {(r["share"], r["keep"]) for r in rows} == {(0.25, 0.5)}
