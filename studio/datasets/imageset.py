@@ -117,3 +117,10 @@ def square(img: Image.Image, size: int) -> tuple[Image.Image, bool]:
         img = img.resize((size, size), Image.LANCZOS)
     return img, cropped
 
+
+
+def class_weights(labels, num_classes: int):
+    """Class frequencies of `labels` (a numpy array or a tensor) as float weights, one per class."""
+    import torch
+
+    return torch.bincount(torch.as_tensor(labels), minlength=num_classes).float()

@@ -19,7 +19,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from studio.datasets.imageset import ImageSet
+from studio.datasets.imageset import ImageSet, class_weights
 from studio.digits.networks import Generator, one_hot
 from studio.evaluation import metrics
 
@@ -174,7 +174,7 @@ class SetEvaluator:
         return float((self._embed(x)[1] == y.numpy()).mean())
 
     def weights(self) -> torch.Tensor | None:
-        return torch.bincount(self.y, minlength=len(self.classes)).float() if self.classes else None
+        return class_weights(self.y, len(self.classes)) if self.classes else None
 
     def score(self, generator: Generator, n: int | None = None, seed: int = 0, inception=None) -> dict:
         """Half the set's size in samples (n) against one half of the real set; the floor compares

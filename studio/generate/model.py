@@ -13,7 +13,7 @@ from PIL import Image
 from studio.core.images import upscale
 from studio.core.inputs import InputError
 from studio.core.runfiles import RunFolder
-from studio.datasets.imageset import ImageSet
+from studio.datasets.imageset import ImageSet, class_weights
 from studio.digits.directions import store_directions
 from studio.digits.pipeline import GanStudio
 from studio.digits.resolve import display_name, load_generator_any, resolve_generator
@@ -92,7 +92,7 @@ class TrainedModel:
         """rows samples (classes at the set's frequencies), each beside its k nearest training pictures."""
         self._need_pictures()
         labels = self.images.labels
-        weights = torch.bincount(torch.from_numpy(labels)).float() if self.classes and labels is not None else None
+        weights = class_weights(labels, len(self.classes)) if self.classes and labels is not None else None
         samples, _ = sample_like(self.studio.generator, rows, weights, seed)
         _, rms = nearest(samples, self._pool)
         copies = int((rms < NEAR_IDENTICAL).sum())

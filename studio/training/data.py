@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 
 from studio.core.images import to_model_range
-from studio.datasets.imageset import ImageSet
+from studio.datasets.imageset import ImageSet, class_weights
 from studio.datasets.sources import prepare
 from studio.digits.data import load_mnist
 from studio.digits.networks import IMAGE_SIZE, NUM_CLASSES
@@ -35,7 +35,7 @@ class TrainingData:
         """A set's own class frequencies, to draw G's labels at (None: uniform, as for MNIST)."""
         if not self.num_classes or self.own is None:
             return None
-        return torch.bincount(torch.from_numpy(self.own.labels), minlength=self.num_classes).float()
+        return class_weights(self.own.labels, self.num_classes)
 
     def tensors(self, data_root=None) -> tuple[torch.Tensor, torch.Tensor]:
         """(images float (N, C, H, W) in [-1, 1], labels (N,); zeros for a set without classes)."""
