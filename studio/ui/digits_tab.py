@@ -42,11 +42,17 @@ LIVE_JS = """async (...values) => {
   if (!drawn) document.querySelector("#digit-server-draw").click();
 }""" % (_MODULE, json.dumps({v: k for k, v in METHODS.items()}))
 # On page load: start loading the engine while the person looks at the first (server-drawn) digit.
+# No engine yet: a cold start is still exporting the generator (up to a minute), so the page asks
+# again every 10 s, 12 times at most, through the hidden button below; it draws on the server meanwhile.
+ENGINE_ASKS, ENGINE_ASK_MS = 12, 10000
 PRELOAD_JS = """(web) => {
-  if (web && typeof WebAssembly === "object" && !/[?&]engine=server/.test(location.search)) {
+  if (typeof WebAssembly !== "object" || /[?&]engine=server/.test(location.search)) return;
+  if (web) {
     %s.then((tab) => tab.preload(web), (e) => console.warn("Digits in the browser are off:", e));
+  } else if ((window.studioEngineAsks = (window.studioEngineAsks || 0) + 1) <= %d) {
+    setTimeout(() => document.querySelector("#digit-engine-ask")?.click(), %d);
   }
-}""" % _MODULE
+}""" % (_MODULE, ENGINE_ASKS, ENGINE_ASK_MS)
 
 
 def _export(data: bytes, suffix: str) -> str:
@@ -289,6 +295,9 @@ def build() -> dict:
     twin = gr.JSON(None, visible="hidden", elem_id="digit-twin")
     web = gr.JSON(None, visible="hidden", elem_id="digit-web")
     server_draw = gr.Button("Draw on the server", visible="hidden", elem_id="digit-server-draw")
+    engine_ask = gr.Button("Ask for the browser engine", visible="hidden", elem_id="digit-engine-ask")
+    engine_ask.click(browser_engine, None, web, queue=False, api_visibility="private").then(
+        None, web, None, js=PRELOAD_JS)
 
     inputs = [digit, blend_to, blend, seed, truncation, *sliders, method, twin]
     # Live path: .input fires while a slider is dragged. In the browser (LIVE_JS), or on the server

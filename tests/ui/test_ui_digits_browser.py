@@ -120,3 +120,29 @@ def test_values_the_browser_refuses_go_to_the_server(app_url, page):
       return out;
     }""", [good, bad, {v: k for k, v in METHODS.items()}])
     assert answers == {"good": True, **{name: False for name in bad}}
+
+
+def test_a_page_opened_during_a_cold_start_finds_the_engine_without_a_reload(page, tmp_path):
+    """The first start exports the generator; a page that opened before that finished asks again."""
+    from studio.core import paths
+    from studio.ui.testing import serve_app
+    from studio.web import runtime
+
+    env = {"STUDIO_RUNS_DIR": str(tmp_path / "runs"), "STUDIO_CACHE_DIR": str(tmp_path / "cache")}
+    kept = paths.cache_dir() / "onnxruntime-web" / f"onnxruntime-web-{runtime.VERSION}.tgz"
+    if kept.is_file():  # this machine's verified copy: no second download
+        env["STUDIO_ORT_TGZ"] = str(kept)
+    with serve_app(env, log_path=tmp_path / "app.log") as (url, *_):
+        open_digits(page, url)
+        page.wait_for_function("() => document.querySelector('#digit-web') !== null")
+        if page.locator(ENGINE_READY).count():
+            pytest.skip("the engine was ready before the page first asked: no cold start to observe")
+        page.wait_for_function("() => window.studioEngineAsks >= 1", timeout=30000)
+        page.wait_for_selector(ENGINE_READY, timeout=130000)  # 12 asks, 10 s apart
+        before = page.locator("#digit-image img").get_attribute("src")
+        sent = []
+        page.on("request", lambda r: sent.append(r.url))
+        drag_slider(page, "#dir-slider-0", 0.5, 0.9)
+        changed(page, before)
+        page.wait_for_timeout(300)
+        assert sent == []
