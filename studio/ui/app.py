@@ -11,7 +11,7 @@ import gradio as gr
 
 from studio.core import folders, paths
 
-from studio.ui import cache_fix, digits_tab, generate_tab, style_tab, tools, train_tab
+from studio.ui import cache_fix, digits_browser, digits_tab, generate_tab, style_tab, tools, train_tab
 from studio.ui.state import BROWSER_DIGITS, GENERATOR, VISITORS
 
 CSS = """
@@ -74,7 +74,7 @@ def build_app(generator: str | None = "shipped") -> gr.Blocks:
             digits["render"], digits["inputs"], digits["picture"], queue=False, api_visibility="private",
             show_progress="hidden").then(
             digits["browser_engine"], None, digits["web"], queue=False, api_visibility="private").then(
-            None, digits["web"], None, js=digits_tab.PRELOAD_JS)
+            None, digits["web"], None, js=digits_browser.PRELOAD_JS)
         demo.unload(VISITORS.leave)
         demo.load(None, None, None, js=PICK_BRUSH)
     return demo
@@ -114,7 +114,7 @@ def launch(demo: gr.Blocks, **overrides):
     # The Digits tab's browser engine: its files are served as they are; made in the background
     # (the first start exports the generator), pages draw on the server until it is ready.
     gr.set_static_paths([BROWSER_DIGITS.root])
-    BROWSER_DIGITS.start(GENERATOR.spec, GENERATOR.studio, extra=(digits_tab.BROWSER_JS,))
+    BROWSER_DIGITS.start(GENERATOR.spec, GENERATOR.studio, extra=(digits_browser.BROWSER_JS,))
     atexit.register(_forget_served_files, demo)
     if threading.current_thread() is threading.main_thread():
         # SIGTERM (a Space restarting, systemd, docker stop) closes the app as Ctrl-C does, so its

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import random
-from pathlib import Path
 
 import gradio as gr
 
@@ -15,6 +13,7 @@ from studio.digits import MAX_SEED, SLIDER_RANGE
 from studio.digits.directions import METHODS
 from studio.digits.drawing import DrawingError
 from studio.ui import dataset_export
+from studio.ui.digits_browser import LIVE_JS, PRELOAD_JS, browser_engine, page_latent
 from studio.ui.common import Number, Slider, img_html, one_thread, upload_image, user_errors
 from studio.ui.state import VISITORS
 
@@ -24,37 +23,6 @@ TWIN_DISPLAY = 112  # px: the drawing as read and its twin, 4x
 SEED_MODE = "**Seed mode**: the digit comes from the seed. Draw a digit below to morph your own handwriting."
 TWIN_MODE = "**Twin mode**: the digit is your drawing's twin; every control works on it. *Back to seed* leaves."
 DIGITS = [str(d) for d in range(10)]
-BROWSER_JS = Path(__file__).with_name("digits_tab.js")  # the live path in the browser (served by the app)
-MAX_TWIN = 1024  # numbers a twin latent sent back by a page may hold (it is checked in full after)
-
-# The tab's browser module, served from the engine's folder (web.base) by the app.
-_MODULE = """import(new URL("gradio_api/file=" + web.base + "/digits_tab.js",
-    window.gradio_config && window.gradio_config.root ? window.gradio_config.root + "/" : document.baseURI).href)"""
-# The live controls' event: drawn in the browser by the app's generator as ONNX (no request), or,
-# where it cannot be (no WebAssembly, the engine still loading, a value to refuse, ?engine=server),
-# by the server through the hidden button below. `web` (the last value) names the engine's files.
-LIVE_JS = """async (...values) => {
-  const web = values[values.length - 1];
-  let drawn = false;
-  if (web && typeof WebAssembly === "object" && !/[?&]engine=server/.test(location.search)) {
-    try { drawn = (await %s).show(values, web, %s); } catch (e) { console.warn("Digits in the browser are off:", e); }
-  }
-  if (!drawn) document.querySelector("#digit-server-draw").click();
-}""" % (_MODULE, json.dumps({v: k for k, v in METHODS.items()}))
-# On page load: start loading the engine while the person looks at the first (server-drawn) digit.
-# No engine yet: a cold start is still exporting the generator (up to a minute), so the page asks
-# again every 10 s, 12 times at most, through the hidden button below; it draws on the server meanwhile.
-ENGINE_ASKS, ENGINE_ASK_MS = 12, 10000
-PRELOAD_JS = """(web) => {
-  if (typeof WebAssembly !== "object" || /[?&]engine=server/.test(location.search)) return;
-  if (web) {
-    %s.then((tab) => tab.preload(web), (e) => console.warn("Digits in the browser are off:", e));
-  } else if ((window.studioEngineAsks = (window.studioEngineAsks || 0) + 1) <= %d) {
-    setTimeout(() => document.querySelector("#digit-engine-ask")?.click(), %d);
-  }
-}""" % (_MODULE, ENGINE_ASKS, ENGINE_ASK_MS)
-
-
 def _export(data: bytes, suffix: str) -> str:
     """Write a download atomically into the bounded exports folder (Gradio serves a copy from its
     own cache, so ours only needs to live briefly)."""
@@ -72,18 +40,7 @@ def _controls(digit, blend_to, blend, seed, truncation, rest):
     method and the twin's latent (None in seed mode), in the order of build()'s inputs."""
     *sliders, method, twin = rest
     return dict(seed=seed, digit=digit, blend_to=_blend_target(blend_to), blend=blend, sliders=list(sliders),
-                truncation=truncation, method=_method(method), latent=_twin(twin))
-
-
-def _twin(value):
-    """The twin's latent as the page sent it back (it lives in the page, so the browser can draw it):
-    None, or a flat list of numbers short enough to check (DigitStudio checks length and values)."""
-    if value in (None, "", []):
-        return None
-    if not isinstance(value, list) or len(value) > MAX_TWIN or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-        raise DrawingError("the twin's latent must be a list of numbers: draw the digit again")
-    return value
+                truncation=truncation, method=_method(method), latent=page_latent(twin))
 
 
 def _method(label):
@@ -105,13 +62,6 @@ def seed_mode(fn):
         return fn(*controls, None)
     call.__name__ = fn.__name__
     return call
-
-
-def browser_engine():
-    """Where this visitor's page finds the browser engine for their generator, or None (the server draws)."""
-    from studio.ui.state import BROWSER_DIGITS
-
-    return BROWSER_DIGITS.info(VISITORS.generator().studio)
 
 
 @user_errors

@@ -146,15 +146,3 @@ def test_find_twin_api(client, tmp_path):
     Image.new("RGB", (64, 64), "white").save(blank)
     with pytest.raises(Exception, match="the drawing is empty"):
         client.predict(handle_file(str(blank)), api_name="/find_twin_upload")
-
-
-@pytest.mark.parametrize("twin", ["0.1, 0.2", [0.1] * 2000, [True, False], [[0.1, 0.2]], {"z": 1}])
-def test_a_twin_sent_back_by_a_page_is_checked(twin):
-    """The twin's latent lives in the page now: anything else than a short list of numbers is refused
-    before the generator sees it (which then checks its length and values)."""
-    from studio.digits.drawing import DrawingError
-    from studio.ui.digits_tab import _twin
-
-    with pytest.raises(DrawingError, match="list of numbers"):
-        _twin(twin)
-    assert _twin(None) is None and _twin([0.5, -1]) == [0.5, -1]
