@@ -24,8 +24,8 @@ from pathlib import Path
 import torch
 
 from studio.core.images import to_model_range
-from studio.core.settings import SettingError
 from studio.core.runfiles import STUDY_RESULTS, RunFolder
+from studio.core.settings import SettingError
 from studio.digits.data import load_mnist
 from studio.evaluation.cas import real_subset
 from studio.evaluation.evaluator import generate_balanced
@@ -108,14 +108,15 @@ def run(study: StudyConfig, log=print, should_stop=lambda: False) -> dict:
             generator = train_gan(study.gan_config(k, seed), should_stop)
             if generator is None:
                 break
-            synthetic, judge = generate_balanced(generator, study.synthetic // 10, seed=seed), None
+            synthetic = generate_balanced(generator, study.synthetic // 10, seed=seed)
             for arm in ARMS:
-                if (k, seed, arm) in results and not (arm == "real" and study.keep and judge is None):
+                judges = arm == "real" and study.keep > 0  # (a)'s classifier, trained again when resumed
+                if (k, seed, arm) in results and not judges:
                     continue
                 data = arm_data(arm, real, synthetic, study.share)
                 model = fit(*data, seed=seed, steps=study.classifier_steps, log=lambda *_: None)
-                if arm == "real" and study.keep:  # (a)'s classifier (again, when resumed) judges the synthetic digits
-                    judge, synthetic = model, kept(synthetic, model, study.keep)
+                if judges:
+                    synthetic = kept(synthetic, model, study.keep)
                 if (k, seed, arm) in results:
                     continue
                 results[(k, seed, arm)] = accuracy(model, *test)
