@@ -17,13 +17,30 @@ DEFAULT_CLASSIFIER = CHECKPOINTS / runfiles.CLASSIFIER
 DEFAULT_ENCODER = CHECKPOINTS / runfiles.ENCODER
 
 
+def beside(name: str, variable: str) -> Path | None:
+    """A folder the studio reads instead of downloading: the variable's, else `shared/NAME` beside the
+    repository when that exists (a checkout next to its data runs offline with no variable set)."""
+    if os.environ.get(variable):
+        return Path(os.environ[variable])
+    folder = Path(os.environ.get("STUDIO_SHARED_DIR") or ROOT.parent / "shared") / name
+    return folder if folder.is_dir() else None
+
+
 def data_dir(flag: str | os.PathLike | None = None) -> Path:
-    """MNIST root: the CLI flag, then STUDIO_DATA_DIR, then ~/.cache/gan-studio/data."""
+    """MNIST root: the CLI flag, then STUDIO_DATA_DIR, then ../shared/data, then ~/.cache/gan-studio/data."""
     if flag:
         return Path(flag)
-    if os.environ.get("STUDIO_DATA_DIR"):
-        return Path(os.environ["STUDIO_DATA_DIR"])
-    return cache_dir() / "data"
+    return beside("data", "STUDIO_DATA_DIR") or cache_dir() / "data"
+
+
+def weights_dir() -> Path | None:
+    """MicroAST weights to read before the cache: STUDIO_WEIGHTS_DIR, else ../shared/weights/microast."""
+    return beside("weights/microast", "STUDIO_WEIGHTS_DIR")
+
+
+def examples_dir() -> Path | None:
+    """The example photos and paintings (content/, style/): STUDIO_EXAMPLES_DIR, else ../shared/images."""
+    return beside("images", "STUDIO_EXAMPLES_DIR")
 
 
 def cache_dir() -> Path:

@@ -25,7 +25,7 @@ from studio.share.routes import Route, front_matter, refusal, requirements, rout
 
 ALLOW = ("app.py", "requirements.txt", "README.md", "LICENSE", "studio/**/*.py", "checkpoints/*.safetensors",
          "checkpoints/*.json", "assets/*.png", "assets/*.jpg", "assets/*.svg", "assets/*.md",
-         "docs/screenshots/*.png")  # the README, which is the Space's page, shows the screenshots
+         "docs/*.md", "docs/screenshots/*.png")  # the README (the Space's page) links these pages and shows the screenshots
 NEVER = (".venv", "venv", "__pycache__", ".cache", "runs", "data", "test-output", ".git", "shared")
 REQUIRED_KEYS = ("title", "sdk", "sdk_version", "app_file", "python_version", "license", "short_description", "tags")
 

@@ -42,7 +42,7 @@ PAIRS = [("astronaut", "starry_night"), ("chelsea", "wave"), ("coffee", "composi
 def picture(name: str, allow_download: bool = True) -> Path | None:
     """A real example picture on this machine, or None when it cannot be had."""
     local, repo, commit, path, digest = PICTURES[name]
-    folder = os.environ.get("STUDIO_EXAMPLES_DIR")
+    folder = paths.examples_dir()
     if folder and (Path(folder) / local).is_file():
         return Path(folder) / local
     cached = paths.cache_dir() / "examples" / f"{name}{Path(path).suffix}"

@@ -47,7 +47,7 @@ def download(url: str, dest: Path, expected_sha: str) -> Path:
 def resolve_microast(weights_dir: str | os.PathLike | None = None, allow_download: bool = True) -> dict[str, Path]:
     """Paths of the four verified MicroAST files."""
     folders = []
-    explicit = weights_dir or os.environ.get("STUDIO_WEIGHTS_DIR")
+    explicit = weights_dir or paths.weights_dir()
     if explicit:
         folders.append(Path(explicit))
     folders.append(cache_folder())

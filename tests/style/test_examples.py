@@ -13,6 +13,7 @@ from studio.style import examples
 @pytest.fixture
 def offline(tmp_path, monkeypatch):
     monkeypatch.delenv("STUDIO_EXAMPLES_DIR", raising=False)
+    monkeypatch.setenv("STUDIO_SHARED_DIR", str(tmp_path / "no-shared"))  # nor ../shared
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(examples, "RAW", "http://127.0.0.1:9/{repo}/{commit}/{path}")  # nothing listens there
 

@@ -15,6 +15,7 @@ from studio.style.weights import MICROAST_FILES, WeightsError, resolve_microast
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("STUDIO_WEIGHTS_DIR", raising=False)
+    monkeypatch.setenv("STUDIO_SHARED_DIR", str(tmp_path / "no-shared"))  # nor ../shared
     return tmp_path / "cache" / "weights" / "microast"
 
 

@@ -62,6 +62,7 @@ def test_a_killed_worker_is_reported_then_replaced(worker, photos, paintings):
 @pytest.mark.app
 def test_missing_weights_say_so(tmp_path, monkeypatch):
     monkeypatch.delenv("STUDIO_WEIGHTS_DIR", raising=False)
+    monkeypatch.setenv("STUDIO_SHARED_DIR", str(tmp_path / "no-shared"))  # nor ../shared
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
     with pytest.raises(WeightsError):
         StyleWorker(tmp_path / "empty", allow_download=False)
