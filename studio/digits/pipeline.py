@@ -34,7 +34,14 @@ class Direction:
     name: str | None
 
     def label(self, index: int) -> str:
-        return self.name or f"direction {index + 1}"
+        """The slider's words: its measured name ("Slant"); a second direction moving the same thing
+        ("Stroke width, another way"); or, with no measured name, a plain say-so."""
+        if not self.name:
+            return f"Change {index + 1}: mixed, no single measured effect"
+        base, _, count = self.name.rpartition(" ")
+        if count.isdigit() and base:
+            return f"{base.capitalize()}, another way" + (f" ({count})" if count != "2" else "")
+        return self.name.capitalize()
 
 
 def slerp(a: torch.Tensor, b: torch.Tensor, t: float) -> torch.Tensor:

@@ -132,9 +132,9 @@ def back_to_seed():
     return None, SEED_MODE
 
 
-def model_choices() -> list[str]:
-    """The shipped generator and the runs that saved one: on your own machine every run in the
-    runs folder, on a public deployment only the visitor's own."""
+def listed_runs() -> dict:
+    """Run name -> folder of each run that saved a generator, newest first: on your own machine every
+    run in the runs folder, on a public deployment only the visitor's own."""
     from studio.core import paths
     from studio.core.limits import public
 
@@ -142,24 +142,38 @@ def model_choices() -> list[str]:
     if public():
         mine = VISITORS.own_runs()
         runs = [p for p in runs if p.parent.name in mine]
-    return ["shipped"] + [str(p.parent) for p in runs]
+    return {p.parent.name: p.parent for p in runs}
+
+
+def model_choices() -> list[str]:
+    """The pickers' list: the shipped generator and the runs by their names (never server paths)."""
+    return ["shipped", *listed_runs()]
+
+
+def listed_spec(spec: str) -> str | None:
+    """A picker's value as something to load: "shipped", or a listed run's folder, named by its name
+    (or by its folder, as API clients may); None when it is not listed. Free text never becomes a
+    file-system path."""
+    if spec == "shipped":
+        return spec
+    return next((str(folder) for name, folder in listed_runs().items() if spec in (name, str(folder))), None)
 
 
 def load_model(spec):
     """Model picker: one of the listed generators, or a Hub repo (USER/NAME or hf://USER/NAME),
-    into this visitor's own slot. Free text never becomes a file-system path: only listed local
-    generators can be opened."""
+    into this visitor's own slot."""
     from studio.share.hub import REPO_ID
 
     spec = (spec or "shipped").strip()[:300]
     bare = spec[len("hf://"):] if spec.startswith("hf://") else spec
-    if spec not in model_choices():
+    local = listed_spec(spec)
+    if local is None:
         if not REPO_ID.match(bare):
             VISITORS.own_generator().note_error(
                 f"{spec[:80]!r} is neither a listed generator nor a Hub repo id (USER/NAME)")
             return VISITORS.describe()
-        spec = "hf://" + bare
-    VISITORS.own_generator().load(spec)
+        local = "hf://" + bare
+    VISITORS.own_generator().load(local)
     return VISITORS.describe()
 
 
@@ -171,7 +185,7 @@ def _slider_labels(method: str = "pca") -> list[str | None]:
     """One label per slider for the loaded generator's directions; None where it has fewer."""
     slot = VISITORS.generator()
     dirs = slot.studio.direction_set(_method(method)) if slot.studio else []
-    return [f"{i + 1}. {dirs[i].label(i)}" if i < len(dirs) else None for i in range(NUM_SLIDERS)]
+    return [dirs[i].label(i) if i < len(dirs) else None for i in range(NUM_SLIDERS)]
 
 
 def slider_updates(method="pca"):

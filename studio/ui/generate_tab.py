@@ -14,6 +14,7 @@ from studio.core.inputs import InputError
 from studio.digits import MAX_SEED, SLIDER_RANGE
 from studio.digits.directions import METHODS
 from studio.ui.common import Number, Slider, user_errors
+from studio.ui.digits_tab import listed_spec, model_choices  # one list of runs for both pickers
 from studio.ui.state import VISITORS
 
 NUM_SLIDERS = 4
@@ -25,13 +26,6 @@ _lock = threading.Lock()
 _open: OrderedDict = OrderedDict()
 
 
-def model_choices() -> list[str]:
-    """The shipped generator and the runs that saved one (on a public deployment, only this visitor's)."""
-    from studio.ui.digits_tab import model_choices as listed
-
-    return listed()
-
-
 def _model(spec):
     """The open model for spec (only a listed run, or a Hub repo): opened once, kept while used."""
     from studio.generate import TrainedModel
@@ -41,10 +35,12 @@ def _model(spec):
     if not spec:
         raise InputError("open a generator first")
     bare = spec[len("hf://"):] if spec.startswith("hf://") else spec
-    if spec not in model_choices():
+    local = listed_spec(spec)
+    if local is None:
         if not REPO_ID.match(bare):
             raise InputError(f"{spec[:80]!r} is neither one of your runs nor a Hub repo id (USER/NAME)")
-        spec = "hf://" + bare
+        local = "hf://" + bare
+    spec = local
     with _lock:
         if spec in _open:
             _open.move_to_end(spec)
@@ -89,7 +85,7 @@ def open_model(spec, method):
     model = _model(spec)
     names = model.classes
     dirs = model.studio.direction_set({v: k for k, v in METHODS.items()}.get(method, "pca"))
-    sliders = [gr.update(label=f"{i + 1}. {dirs[i].label(i)}", visible=True, value=0) if i < len(dirs)
+    sliders = [gr.update(label=dirs[i].label(i), visible=True, value=0) if i < len(dirs)
                else gr.update(visible=False, value=0) for i in range(NUM_SLIDERS)]
     return (spec, model.describe(), gr.update(choices=names or ["(no classes)"], value=(names or ["(no classes)"])[0],
                                               interactive=bool(names)),

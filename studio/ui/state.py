@@ -13,6 +13,7 @@ from studio.core.errors import UserError, public_text
 from studio.core.gpu import zero_gpu
 from studio.digits import DigitStudio
 from studio.digits.resolve import display_name
+from studio.evaluation import words
 from studio.ui.visitors import Visitors
 
 log = logging.getLogger("studio")
@@ -76,16 +77,12 @@ class GeneratorSlot:
             return f"**No generator loaded.** {self.error or ''}"
         cfg = self.studio.config
         m = cfg.get("metrics") or {}
-        bits = [f"**Generator:** `{self.source}`"]
+        bits = [f"**Generator:** {self.source}. " + (words.summary(m) or "Not evaluated yet.")]
         if m:
-            bits.append(
-                f"class accuracy {m.get('class_accuracy', 0):.1%} · IS {m.get('inception_score', 0):.2f} · "
-                f"FID {m.get('fid', 0):.2f} (floor {m.get('fid_floor', 0):.2f}) · "
-                f"precision {m.get('precision', 0):.2f} · recall {m.get('recall', 0):.2f}"
-                + (f" · CAS {m['cas']:.2%} (real digits {m['cas_real']:.2%})" if "cas" in m else ""))
+            bits.append(f"<details><summary>How good is it?</summary>{words.details(m)}</details>")
         if self.error:
             bits.append(f"⚠️ last load failed: {public_text(self.error)}")
-        return "  \n".join(bits)
+        return "\n\n".join(bits)
 
 
 GENERATOR = GeneratorSlot()
@@ -149,7 +146,8 @@ class StylizerSlot:
             return "Fast engine: MicroAST (Wang et al., AAAI 2023, MIT licence), weights found."
         except WeightsError:
             return ("Fast engine: MicroAST weights are not on this machine yet; they download (1.9 MB, "
-                    "SHA-256 checked) on first use. Without network, set STUDIO_WEIGHTS_DIR.")
+                    "SHA-256 checked) the first time you paint. Without network, put them in shared/weights/microast beside "
+                    "the app or name their folder in STUDIO_WEIGHTS_DIR.")
 
 
 STYLIZER = StylizerSlot()

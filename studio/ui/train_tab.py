@@ -159,7 +159,7 @@ def use_in_digits():
 @user_errors
 def run_for_generate():
     """The job's run, as the Generate tab's picker lists it."""
-    return str(_finished_run("no trained generator yet: start a run and let it write a checkpoint").root)
+    return _finished_run("no trained generator yet: start a run and let it write a checkpoint").root.name
 
 
 @user_errors

@@ -98,7 +98,9 @@ class Visitors:
         return self._sessions.get(request.session_hash) or "s:" + request.session_hash
 
     def current(self) -> Visitor:
-        key = self.key()
+        return self._visitor(self.key())
+
+    def _visitor(self, key: str) -> Visitor:
         with self._lock:
             visitor = self._visitors.get(key)
             if visitor is None:
@@ -152,7 +154,10 @@ class Visitors:
 
     # -- jobs --------------------------------------------------------------------------------
     def jobs(self) -> JobRunner:
-        return self.current().jobs
+        """This visitor's training job. On your own machine there is one owner: every browser and
+        client sees the same job (its runs are all listed too); on a public deployment each visitor
+        has their own."""
+        return (self.current() if public() else self._visitor(LOCAL)).jobs
 
     def running_jobs(self) -> list[JobRunner]:
         with self._lock:

@@ -22,7 +22,9 @@ def as_session(monkeypatch):
 
 
 @pytest.fixture
-def crowd(tmp_path):
+def crowd(tmp_path, monkeypatch):
+    """Visitors on a public deployment, where each is kept apart (a test sets STUDIO_PUBLIC=0 for the owner's machine)."""
+    monkeypatch.setenv("STUDIO_PUBLIC", "1")
     default = GeneratorSlot()
     default.source = "shipped"
     return Visitors(default, runs_root=tmp_path / "runs", max_generators=2)
@@ -36,6 +38,17 @@ def test_each_session_has_its_own_jobs_and_generator(crowd, as_session):
     assert crowd.generator() is crowd.default  # B never loaded one: B still draws with the app's default
     as_session("a")
     assert crowd.jobs() is a_jobs and crowd.generator() is a_slot
+
+
+def test_on_your_own_machine_every_browser_sees_the_owners_job(crowd, as_session, monkeypatch):
+    monkeypatch.setenv("STUDIO_PUBLIC", "0")
+    as_session("a")
+    a_jobs, a_slot = crowd.jobs(), crowd.own_generator()
+    as_session("b")
+    assert crowd.jobs() is a_jobs, "a second browser sees the same training job"
+    assert crowd.generator() is crowd.default, "a generator loaded in one browser stays in that browser"
+    monkeypatch.setenv("STUDIO_PUBLIC", "1")
+    assert crowd.jobs() is not a_jobs, "on a public deployment visitors are kept apart"
 
 
 def test_a_reload_finds_the_same_visitor(crowd, as_session):
