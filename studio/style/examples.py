@@ -66,10 +66,29 @@ def example_pairs(allow_download: bool = True) -> tuple[list[list[str]], str]:
             continue
         pairs.append([str(p) for p in found])
     if pairs:
-        return pairs, "Public-domain paintings and free photos (sources in the README)"
+        return pairs, "Public-domain paintings and free photos (credits in docs/style.md)"
     own = [paths.ASSETS / "example_digits.png", paths.ASSETS / "example_painting.png"]
     return ([[str(p) for p in own]] if all(p.exists() for p in own) else [],
             "Made by the studio itself: its own digits, a generated painting")
+
+
+TITLES = {"astronaut": "Astronaut", "chelsea": "Chelsea the cat", "coffee": "Coffee",
+          "starry_night": "The Starry Night (van Gogh)", "wave": "The Great Wave (Hokusai)",
+          "composition_vii": "Composition VII (Kandinsky)", "example_digits": "The studio's digits",
+          "example_painting": "A painting the studio made"}
+
+
+def galleries(allow_download: bool = True) -> tuple[list[tuple[str, str]], list[tuple[str, str]], str]:
+    """(photos, paintings, credit line): the examples as (path, title) thumbnails that go with any photo
+    or painting, not only with each other."""
+    pairs, caption = example_pairs(allow_download)
+    titled = lambda path: (path, TITLES.get(_name(path), Path(path).stem))  # noqa: E731
+    return [titled(photo) for photo, _ in pairs], [titled(painting) for _, painting in pairs], caption
+
+
+def _name(path: str) -> str:
+    stem = Path(path).stem
+    return next((k for k, v in PICTURES.items() if Path(v[0]).stem == stem or k == stem), stem)
 
 
 def swirl_painting(size: int = 384, seed: int = 3) -> Image.Image:

@@ -6,6 +6,7 @@ import atexit
 import os
 import signal
 import threading
+from pathlib import Path
 
 import gradio as gr
 
@@ -14,9 +15,7 @@ from studio.core import folders, paths
 from studio.ui import cache_fix, digits_browser, digits_tab, generate_tab, style_tab, tools, train_tab
 from studio.ui.state import BROWSER_DIGITS, GENERATOR, VISITORS
 
-CSS = """
-#digit-image img { border-radius: 6px; background: #000; }
-"""
+CSS = Path(__file__).with_name("layout.css").read_text()  # results in view while controls move
 
 
 # The sketchpad starts with no tool chosen ("select the draw tool to start"); a person who came

@@ -143,5 +143,54 @@ class Number(gr.Number):
         return payload
 
 
+class SafeEditor(gr.ImageEditor):
+    """gr.ImageEditor whose layers, when they cannot be read (a background set from a file that is
+    not a picture), reach the handler as "nothing painted" instead of failing Gradio's preprocessing,
+    which would break every later event that reads the editor."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        try:
+            return super().preprocess(payload)
+        except Exception:  # noqa: BLE001 - any unreadable layer: the editor holds nothing usable
+            log.warning("an image editor's layers could not be read; taken as empty")
+            return None
+
+
+def readable(path) -> bool:
+    """Can the studio's own reader use this upload?"""
+    from studio.core.imageio import ImageInputError, open_image
+
+    try:
+        open_image(path)
+        return True
+    except ImageInputError:
+        return False
+
+
+def check_upload(what: str):
+    """An upload event's check: a file that is not a usable picture is taken off its slot (left
+    empty, never broken) and one line beside it says why; a good one clears that line."""
+    from studio.core.imageio import ImageInputError, open_image
+
+    def check(path):
+        if path is None:
+            return gr.skip(), gr.skip()
+        try:
+            open_image(path, what)
+        except ImageInputError as e:
+            return None, f"⚠️ {sentence(public_text(str(e)))}"
+        return gr.skip(), ""
+
+    return check
+
+
+def sentence(text: str) -> str:
+    """A message as a sentence: capital first letter, full stop."""
+    text = text.strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else text
+
+
 def upload_image(label: str, **kwargs) -> UploadImage:
     return UploadImage(label=label, type="filepath", sources=["upload", "clipboard"], **kwargs)

@@ -27,6 +27,7 @@ LIVE_JS = """async (...values) => {
     try { drawn = (await %s).show(values, web, %s); } catch (e) { console.warn("Digits in the browser are off:", e); }
   }
   if (!drawn) document.querySelector("#digit-server-draw").click();
+  else if (document.querySelector("#digit-note")?.innerText.trim()) document.querySelector("#digit-note-clear").click();
 }""" % (_MODULE, json.dumps({v: k for k, v in METHODS.items()}))
 # On page load: start loading the engine while the person looks at the first (server-drawn) digit.
 # No engine yet: a cold start is still exporting the generator (up to a minute), so the page asks

@@ -21,6 +21,7 @@ NUM_SLIDERS = 8
 DISPLAY = 280  # px: 10x the 28 px digit
 TWIN_DISPLAY = 112  # px: the drawing as read and its twin, 4x
 SEED_MODE = "**Seed mode**: the digit comes from the seed. Draw a digit below to morph your own handwriting."
+TWIN_HINT = "Draw a digit: its twin appears when a stroke ends."
 TWIN_MODE = "**Twin mode**: the digit is your drawing's twin; every control works on it. *Back to seed* leaves."
 DIGITS = [str(d) for d in range(10)]
 def _export(data: bytes, suffix: str) -> str:
@@ -53,6 +54,15 @@ def _method(label):
 def render(digit, blend_to, blend, seed, truncation, *rest):
     img = VISITORS.generator().get().image(**_controls(digit, blend_to, blend, seed, truncation, rest))
     return img_html(img, DISPLAY, f"generated digit {digit}")
+
+
+def render_or_say(*controls):
+    """The page's server path: the digit, or the digit left as it was and one plain line beside it
+    saying what to change (an event outside the queue cannot show a pop-up)."""
+    try:
+        return render(*controls), ""
+    except gr.Error as e:
+        return gr.skip(), f"⚠️ {e.message}"
 
 
 def seed_mode(fn):
@@ -196,8 +206,10 @@ def slider_updates(method="pca"):
 
 def build() -> dict:
     """Lay out the tab; returns the components other tabs connect to."""
-    with gr.Row():
-        with gr.Column(scale=1, min_width=320):
+    # The digit sits in a card that stays in view (sticky) while the controls beside it scroll; on a
+    # phone the card comes first and stays at the top (layout.css).
+    with gr.Row(elem_classes="studio-row"):
+        with gr.Column(scale=3, min_width=320):
             status = gr.Markdown(VISITORS.default.describe(), elem_id="digits-status")
             with gr.Row():
                 model = gr.Dropdown(model_choices(), value="shipped", allow_custom_value=True, scale=3,
@@ -212,21 +224,14 @@ def build() -> dict:
                 seed = Number(value=42, label="Seed", minimum=0, maximum=MAX_SEED, elem_id="seed")
                 randomise = gr.Button("Randomise", size="sm")
             truncation = Slider(0, 1, value=1.0, step=0.01, label="Truncation (lower: cleaner, less varied)")
-            with gr.Accordion("Latent directions (strongest first; a name means a measurement confirmed it)",
+            with gr.Accordion("Latent directions (strongest first; named where a measurement says what they do)",
                               open=True):
                 method = gr.Radio(list(METHODS.values()), value=METHODS["pca"], label="Found by",
                                   elem_id="direction-method")
-                sliders = [Slider(-SLIDER_RANGE, SLIDER_RANGE, value=0, step=0.05, label=lab or f"direction {i + 1}",
+                sliders = [Slider(-SLIDER_RANGE, SLIDER_RANGE, value=0, step=0.05, label=lab or f"Change {i + 1}",
                                   visible=lab is not None, elem_id=f"dir-slider-{i}")
                            for i, lab in enumerate(_slider_labels())]
                 reset = gr.Button("Reset directions", size="sm")
-        with gr.Column(scale=1, min_width=320):
-            mode = gr.Markdown(SEED_MODE, elem_id="digit-mode")
-            picture = gr.HTML(label="Digit", elem_id="digit-image", min_height=DISPLAY)
-            with gr.Row():
-                png_btn = gr.Button("Export PNG (280 px)")
-                send_to_style = gr.Button("Send to Style", elem_id="send-to-style")
-            png_file = gr.File(label="PNG", visible=False, height=60, elem_id="digit-png-file")  # shown with a file
             with gr.Accordion("Draw your own digit: its twin in the GAN takes your handwriting", open=True):
                 with gr.Row():
                     sketch = gr.Sketchpad(label="Draw one digit", type="pil", canvas_size=(280, 280), scale=3,
@@ -237,28 +242,38 @@ def build() -> dict:
                         with gr.Row():
                             read_view = gr.HTML(elem_id="twin-read", min_height=TWIN_DISPLAY)
                             twin_view = gr.HTML(elem_id="twin-image", min_height=TWIN_DISPLAY)
-                        twin_label = gr.Markdown("Draw a digit: its twin appears when a stroke ends.",
-                                                 elem_id="twin-label")
+                        twin_label = gr.Markdown(TWIN_HINT, elem_id="twin-label")
                         seed_btn = gr.Button("Back to seed", size="sm", elem_id="twin-back")
                 upload = upload_image("…or upload a picture of a digit", elem_id="digit-upload", height=140)
-            with gr.Accordion("Interpolate between two seeds", open=False):
-                with gr.Row():
-                    seed_b = Number(value=7, label="Second seed", minimum=0, maximum=MAX_SEED)
-                    frames = Slider(2, 60, value=16, step=1, label="Frames")
-                interp_btn = gr.Button("Interpolate")
-                strip_img = gr.Image(label="Strip", type="pil", show_label=True, interactive=False)
-                anim = gr.HTML()
-                gif_file = gr.File(label="Animated GIF", visible=False, elem_id="digit-gif-file")
-            with gr.Accordion("All digits: 10 x 10 grid", open=False):
-                grid_btn = gr.Button("Draw grid")
-                grid_img = gr.Image(label="One row per digit (a twin fills the first column)", type="pil",
-                                    interactive=False)
-            worth = dataset_export.build(seed, truncation)
+        with gr.Column(scale=2, min_width=300, elem_id="digits-result", elem_classes="result-card"):
+            mode = gr.Markdown(SEED_MODE, elem_id="digit-mode")
+            picture = gr.HTML(label="Digit", elem_id="digit-image", min_height=DISPLAY)
+            note = gr.Markdown("", elem_id="digit-note")
+            with gr.Row():
+                png_btn = gr.Button("Export PNG (280 px)")
+                send_to_style = gr.Button("Send to Style", elem_id="send-to-style")
+            png_file = gr.File(label="PNG", visible=False, height=60, elem_id="digit-png-file")  # shown with a file
+    with gr.Accordion("Interpolate between two seeds", open=False):
+        with gr.Row():
+            seed_b = Number(value=7, label="Second seed", minimum=0, maximum=MAX_SEED)
+            frames = Slider(2, 60, value=16, step=1, label="Frames")
+        interp_btn = gr.Button("Interpolate")
+        strip_img = gr.Image(label="Strip", type="pil", show_label=True, interactive=False, elem_classes="whole")
+        anim = gr.HTML()
+        gif_file = gr.File(label="Animated GIF", visible=False, elem_id="digit-gif-file")
+    with gr.Accordion("All digits: 10 x 10 grid", open=False):
+        grid_btn = gr.Button("Draw grid")
+        grid_img = gr.Image(label="One row per digit (a twin fills the first column)", type="pil",
+                            interactive=False, elem_classes="whole", elem_id="digit-grid")
+    worth = dataset_export.build(seed, truncation)
     # The twin's latent while in twin mode, and where the browser engine is: in the page (not a
     # gr.State on the server), so the page can draw without asking.
     twin = gr.JSON(None, visible="hidden", elem_id="digit-twin")
     web = gr.JSON(None, visible="hidden", elem_id="digit-web")
     server_draw = gr.Button("Draw on the server", visible="hidden", elem_id="digit-server-draw")
+    # A refused value's line goes once the browser draws a good one (the server path clears it itself).
+    gr.Button("Clear the note", visible="hidden", elem_id="digit-note-clear").click(
+        lambda: "", None, note, queue=False, api_visibility="private")
     engine_ask = gr.Button("Ask for the browser engine", visible="hidden", elem_id="digit-engine-ask")
     engine_ask.click(browser_engine, None, web, queue=False, api_visibility="private").then(
         None, web, None, js=PRELOAD_JS)
@@ -267,7 +282,7 @@ def build() -> dict:
     # Live path: .input fires while a slider is dragged. In the browser (LIVE_JS), or on the server
     # through server_draw: queue=False answers over plain HTTP (no queue round-trips) and
     # always_last drops stale intermediate positions.
-    server_draw.click(render, inputs, picture, queue=False, show_progress="hidden", trigger_mode="always_last",
+    server_draw.click(render_or_say, inputs, [picture, note], queue=False, show_progress="hidden", trigger_mode="always_last",
                       api_visibility="private")
     live = dict(fn=None, inputs=[*inputs, web], outputs=None, js=LIVE_JS, show_progress="hidden")
     for s in (blend, truncation, *sliders):

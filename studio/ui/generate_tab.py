@@ -116,7 +116,8 @@ def as_photo(spec, *controls):
 @user_errors
 def nearest(spec, *controls):
     model = _model(spec)
-    return model.nearest(**_controls(model, controls))
+    grid, line = model.nearest(**_controls(model, controls))
+    return gr.update(value=grid, visible=True), line
 
 
 @user_errors
@@ -143,8 +144,9 @@ def dataset(spec, count, label, seed, truncation):
 
 def build() -> dict:
     spec = gr.State(None)
-    with gr.Row():
-        with gr.Column(scale=1, min_width=320):
+    # The picture stays in view while the controls beside it scroll (layout.css), as on Digits.
+    with gr.Row(elem_classes="studio-row"):
+        with gr.Column(scale=3, min_width=320):
             status = gr.Markdown(NONE, elem_id="gen-status")
             with gr.Row():
                 picker = gr.Dropdown(model_choices(), value=None, allow_custom_value=True, scale=3,
@@ -158,9 +160,9 @@ def build() -> dict:
                 seed = Number(value=42, label="Seed", minimum=0, maximum=MAX_SEED, elem_id="gen-seed")
                 truncation = Slider(0, 1, value=1.0, step=0.01, label="Truncation (lower: cleaner, less varied)")
             method = gr.Radio(list(METHODS.values()), value=METHODS["pca"], label="Directions found by")
-            sliders = [Slider(-SLIDER_RANGE, SLIDER_RANGE, value=0, step=0.05, label=f"direction {i + 1}",
+            sliders = [Slider(-SLIDER_RANGE, SLIDER_RANGE, value=0, step=0.05, label=f"Change {i + 1}",
                               visible=False, elem_id=f"gen-slider-{i}") for i in range(NUM_SLIDERS)]
-        with gr.Column(scale=1, min_width=320):
+        with gr.Column(scale=2, min_width=300, elem_id="gen-result", elem_classes="result-card"):
             picture = gr.Image(label="Picture", type="pil", format="png", interactive=False, height=DISPLAY,
                                elem_id="gen-picture")
             with gr.Row():
@@ -168,23 +170,23 @@ def build() -> dict:
                 send_to_style = gr.Button("Send to Style", elem_id="gen-send-to-style")
                 near_btn = gr.Button("Nearest training pictures", elem_id="gen-nearest-btn")
             png_file = gr.File(label="PNG", visible=False, height=60)
-            near_img = gr.Image(label="This picture | its 4 nearest training pictures", type="pil",
-                                interactive=False, elem_id="gen-nearest")
-            near_text = gr.Markdown(elem_id="gen-nearest-text")
-            with gr.Accordion("Interpolate between two seeds", open=False):
-                with gr.Row():
-                    seed_b = Number(value=7, label="Second seed", minimum=0, maximum=MAX_SEED)
-                    frames = Slider(2, 60, value=12, step=1, label="Frames")
-                interp_btn = gr.Button("Interpolate")
-                strip_img = gr.Image(label="Strip", type="pil", interactive=False)
-                gif_file = gr.File(label="Animated GIF", visible=False)
-            with gr.Accordion("Grid: a row per class, 8 seeds", open=False):
-                grid_btn = gr.Button("Draw grid")
-                grid_img = gr.Image(label="Grid", type="pil", interactive=False, elem_id="gen-grid")
-            with gr.Accordion("Export a synthetic dataset (.npz with images, labels and class names)", open=False):
-                count = Number(value=1000, label="Pictures", minimum=1, maximum=20000)
-                data_btn = gr.Button("Export dataset")
-                data_file = gr.File(label="Dataset", visible=False)
+    near_img = gr.Image(label="This picture | its 4 nearest training pictures", type="pil",
+                        interactive=False, elem_id="gen-nearest", visible=False, elem_classes="whole")
+    near_text = gr.Markdown(elem_id="gen-nearest-text")
+    with gr.Accordion("Interpolate between two seeds", open=False):
+        with gr.Row():
+            seed_b = Number(value=7, label="Second seed", minimum=0, maximum=MAX_SEED)
+            frames = Slider(2, 60, value=12, step=1, label="Frames")
+        interp_btn = gr.Button("Interpolate")
+        strip_img = gr.Image(label="Strip", type="pil", interactive=False, elem_classes="whole")
+        gif_file = gr.File(label="Animated GIF", visible=False)
+    with gr.Accordion("Grid: a row per class, 8 seeds", open=False):
+        grid_btn = gr.Button("Draw grid")
+        grid_img = gr.Image(label="Grid", type="pil", interactive=False, elem_id="gen-grid", elem_classes="whole")
+    with gr.Accordion("Export a synthetic dataset (.npz with images, labels and class names)", open=False):
+        count = Number(value=1000, label="Pictures", minimum=1, maximum=20000)
+        data_btn = gr.Button("Export dataset")
+        data_file = gr.File(label="Dataset", visible=False)
     controls = [label, blend_to, blend, seed, truncation, method, *sliders]
     private = dict(api_visibility="private")
     draw = dict(fn=render, inputs=[spec, *controls], outputs=picture, trigger_mode="always_last",

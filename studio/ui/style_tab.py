@@ -7,11 +7,13 @@ import gradio as gr
 import numpy as np
 
 from studio.core.imageio import ImageInputError
-from studio.style.examples import example_pairs
+from studio.style.examples import galleries
 from studio.style.tensors import MAX_OUTPUT
 from studio.ui import live_panel
-from studio.ui.common import EncodedImage, Number, Slider, upload_image, user_errors
+from studio.ui.common import EncodedImage, Number, SafeEditor, Slider, check_upload, readable, upload_image, user_errors
 from studio.ui.state import STYLIZER, VISITORS
+
+MAX_RECENT = 6  # your own paintings kept in the gallery
 
 
 def _mask_from_editor(value):
@@ -43,14 +45,41 @@ def stylize(photo, p1, p2, p3, w1, w2, w3, strength, preserve, size, mask):
 
 
 def stylize_live(photo, p1, p2, p3, *rest):
-    """UI path: until a photo and a painting are both there, there is nothing to say."""
+    """UI path: until a readable photo and painting are both there, there is nothing to say (an
+    unreadable upload is explained beside it by check_upload, once)."""
     if photo is None or (p1 is None and p2 is None and p3 is None):
+        return gr.skip()
+    if not all(readable(p) for p in (photo, p1, p2, p3) if p is not None):
         return gr.skip()
     return stylize(photo, p1, p2, p3, *rest)
 
 
 def _photo_to_editor(photo):
-    return gr.update(value={"background": photo, "layers": [], "composite": photo} if photo else None)
+    """The mask editor paints over the photo; an unreadable photo leaves it empty (never broken)."""
+    ok = photo is not None and readable(photo)
+    return gr.update(value={"background": photo, "layers": [], "composite": photo} if ok else None)
+
+
+def pick(items, evt: gr.SelectData):
+    """A gallery click: the thumbnail's picture (as the gallery serves it) goes to its upload slot."""
+    return items[evt.index][0]
+
+
+def remember(path, items):
+    """A painting of your own that was used joins the gallery, newest first, before the bundled ones."""
+    items = items or []
+    if path is None or any(path == p for p, _ in items) or not readable(path):
+        return gr.skip()
+    yours = [(path, "Yours")] + [i for i in items if i[1] == "Yours"][:MAX_RECENT - 1]
+    return [*yours, *[i for i in items if i[1] != "Yours"]]
+
+
+def more_paintings(shown):
+    """'Add a painting': the second slot, then the third, each with its weight."""
+    shown = min(shown + 1, 3)
+    return (shown, *[gr.update(visible=shown >= i) for i in (2, 3)], *[gr.update(visible=shown >= i)
+                                                                       for i in (1, 2, 3)],
+            gr.update(visible=shown < 3))
 
 
 class ClassicRun:
@@ -108,31 +137,42 @@ def stop_classic(run_state):
 
 
 def build() -> dict:
-    with gr.Row():
-        with gr.Column(scale=1, min_width=360):
-            photo = upload_image("Photo", elem_id="style-photo", height=260)
+    photos, paintings, credit = galleries()
+    # The painted photo stays in view (sticky) while the controls beside it are used; on a phone it
+    # comes first and stays at the top (layout.css).
+    with gr.Row(elem_classes="studio-row"):
+        with gr.Column(scale=3, min_width=320):
+            photo = upload_image("Photo", elem_id="style-photo", height=220)
+            photo_note = gr.Markdown("", elem_id="style-photo-note", elem_classes="field-note")
+            photo_gallery = gr.Gallery(photos, label="…or try a photo", columns=6, height=110, allow_preview=False,
+                                       elem_id="style-photo-gallery", object_fit="cover")
+            p1 = upload_image("Painting", elem_id="style-painting-1", height=180)
+            p1_note = gr.Markdown("", elem_id="style-painting-note", elem_classes="field-note")
+            gallery = gr.Gallery(paintings, label="…or pick a painting (works with any photo)", columns=6,
+                                 height=110, allow_preview=False, elem_id="style-painting-gallery", object_fit="cover")
             with gr.Row():
-                p1 = upload_image("Painting", elem_id="style-painting-1", height=180)
-                p2 = upload_image("Painting 2 (optional)", elem_id="style-painting-2", height=180)
-                p3 = upload_image("Painting 3 (optional)", elem_id="style-painting-3", height=180)
+                p2 = upload_image("Painting 2", elem_id="style-painting-2", height=150, visible=False)
+                p3 = upload_image("Painting 3", elem_id="style-painting-3", height=150, visible=False)
             with gr.Row():
-                w1 = Slider(0, 1, 1, step=0.05, label="Weight 1")
-                w2 = Slider(0, 1, 1, step=0.05, label="Weight 2")
-                w3 = Slider(0, 1, 1, step=0.05, label="Weight 3")
-        with gr.Column(scale=1, min_width=360):
-            gr.Markdown(STYLIZER.describe())
-            result = EncodedImage(label="Painted photo", elem_id="style-result", format="png", interactive=False,
-                              height=420)
+                w1 = Slider(0, 1, 1, step=0.05, label="Weight 1", visible=False)
+                w2 = Slider(0, 1, 1, step=0.05, label="Weight 2", visible=False)
+                w3 = Slider(0, 1, 1, step=0.05, label="Weight 3", visible=False)
+            add = gr.Button("Add a painting to blend", size="sm", elem_id="style-add-painting")
             strength = Slider(0, 1, 1.0, step=0.01, label="Style strength (0 = photo, 1 = full style)",
-                                 elem_id="style-strength")
+                              elem_id="style-strength")
             with gr.Row():
                 preserve = gr.Checkbox(label="Keep the photo's colours")
                 size = Slider(256, MAX_OUTPUT, 768, step=64, label="Output size (long side, px)")
+            gr.Markdown(f"<small>Examples: {credit}</small>")
+        with gr.Column(scale=2, min_width=300, elem_id="style-result-card", elem_classes="result-card"):
+            result = EncodedImage(label="Painted photo", elem_id="style-result", format="png", interactive=False,
+                                  height=420)
+            gr.Markdown(f"<small>{STYLIZER.describe()}</small>", elem_id="style-engine")
     live_panel.build([p1, p2, p3], [w1, w2, w3], strength, preserve)
     with gr.Accordion("Limit the style to a region (paint a mask over the photo)", open=False):
-        mask = gr.ImageEditor(label="Paint where the style should go", type="pil",
-                              brush=gr.Brush(colors=["#ff3366"], default_size=30), eraser=gr.Eraser(),
-                              sources=["upload"], elem_id="style-mask")
+        mask = SafeEditor(label="Paint where the style should go", type="pil",
+                          brush=gr.Brush(colors=["#ff3366"], default_size=30), eraser=gr.Eraser(),
+                          sources=["upload"], elem_id="style-mask")
     with gr.Accordion("Classic method: Gatys et al. optimisation (slow, highest quality)", open=False):
         gr.Markdown("Optimises the pixels against VGG-19 features: content loss plus Gram-matrix style loss and a "
                     "smoothness term. Uses the photo and paintings above. Downloads VGG-19 (548 MB) on first use.")
@@ -148,11 +188,16 @@ def build() -> dict:
             classic_img = gr.Image(label="Optimised image", interactive=False, format="png")
             loss_plot = gr.LinePlot(x="step", y="loss", title="Loss", height=300, visible=False)
     run_state = gr.State(None)
-    pairs, caption = example_pairs()
-    if pairs:
-        # A click fills the photo and the painting; their change events paint it (no second path to cache).
-        gr.Examples(pairs, [photo, p1], label=f"Examples: {caption}", elem_id="style-examples")
-
+    shown = gr.State(1)
+    private = dict(api_visibility="private", queue=False)
+    photo_gallery.select(pick, photo_gallery, photo, **private)
+    gallery.select(pick, gallery, p1, **private)
+    p1.upload(remember, [p1, gallery], gallery, **private)
+    add.click(more_paintings, shown, [shown, p2, p3, w1, w2, w3, add], **private)
+    # An unreadable upload is taken off its slot (empty, not broken) and said once, beside it.
+    for slot, note, what in ((photo, photo_note, "photo"), (p1, p1_note, "painting"), (p2, p1_note, "painting"),
+                             (p3, p1_note, "painting")):
+        slot.upload(check_upload(what), slot, [slot, note], **private)
     inputs = [photo, p1, p2, p3, w1, w2, w3, strength, preserve, size, mask]
     # One job at a time per session; always_last collapses a burst of slider moves into the latest.
     # Counted when they run (before_queue=False): the mask is an image editor (see VISITORS.fair).

@@ -57,9 +57,9 @@ def test_nearest_tells_a_copy_from_a_new_picture(run, monkeypatch):
     assert grid.size == (4 * (5 * 34 + 6), 4 * 36) and "RMS difference" in line
     copy = model._pool[5:6]
     monkeypatch.setattr(model.studio, "render", lambda **_: copy)
-    assert "nearly identical" in model.nearest(seed=3)[1]
+    assert model.nearest(seed=3)[1].startswith("**Nearly a copy")
     monkeypatch.setattr(model.studio, "render", lambda **_: torch.zeros_like(copy))  # flat grey: no such picture
-    assert "not a copy" in model.nearest(seed=3)[1]
+    assert model.nearest(seed=3)[1].startswith("**Not a copy")
 
 
 def test_a_model_without_its_pictures_says_so(run, tmp_path):
@@ -69,6 +69,13 @@ def test_a_model_without_its_pictures_says_so(run, tmp_path):
         shutil.copy(run / name, tmp_path / name)
     with pytest.raises(InputError, match="training pictures are not with this generator"):
         TrainedModel.open(str(tmp_path)).nearest(seed=0)
+
+
+@pytest.mark.slow
+def test_a_generator_trained_on_mnist_is_compared_with_mnists_training_digits(mnist_available):
+    model = TrainedModel.open("shipped")
+    grid, line = model.nearest(seed=3, digit=7)
+    assert line.startswith("**Not a copy") and grid.size == (4 * (5 * 30 + 6), 4 * 32)
 
 
 def test_a_dataset_export_is_balanced_and_named(run):
