@@ -2,10 +2,11 @@
 
     python scripts/screenshots.py [--out docs/screenshots]
 
-Starts the app on a free port, opens it in headless Chromium (1280 x 900), and on each tab does
-what a visitor would first do: Digits draws a 7 on the canvas and shows its twin; Style paints
-the first example; Train shows the settings and the empty-run hint. Needs MicroAST weights and
-the example pictures (STUDIO_WEIGHTS_DIR, STUDIO_EXAMPLES_DIR, or network).
+Starts the app on a free port, opens it in headless Chromium at 1280 x 800 and at a phone's
+390 x 844, and on each tab does what a visitor would first do: Digits draws a 7 on the canvas,
+shows its twin and drags the Slant slider; Style picks a painting and a photo from the galleries
+and moves the strength; Train shows the settings and the empty-run hint. Needs MicroAST weights
+and the example pictures (shared/ beside the repository, the STUDIO_* variables, or network).
 """
 
 from __future__ import annotations
@@ -50,28 +51,48 @@ def main() -> int:
 
     with serve_app() as (url, *_), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(url)
-        wait_for_picture(page, "#digit-image img", 60000)
-        page.wait_for_selector("#digit-sketch button[aria-label='Brush']", timeout=30000)
-        page.wait_for_timeout(1500)
-        draw_seven(page)
-        wait_for_picture(page, "#twin-image img", 30000)
-        page.evaluate("() => window.scrollTo(0, 0)")
-        page.screenshot(path=str(out / "digits.png"))
-        page.get_by_role("tab", name="Style").click()
-        page.locator("#style-examples").wait_for(timeout=30000)
-        page.locator("#style-examples tbody tr, #style-examples button").first.click()
-        wait_for_picture(page, "#style-result img", 60000)
-        page.wait_for_timeout(1000)
-        page.evaluate("() => window.scrollTo(0, 0)")
-        page.screenshot(path=str(out / "style.png"))
-        page.get_by_role("tab", name="Train").click()
-        page.wait_for_timeout(1000)
-        page.screenshot(path=str(out / "train.png"))
+        for suffix, viewport in (("", (1280, 800)), ("-phone", (390, 844))):
+            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+            shoot(page, url, out, suffix)
+            page.close()
         browser.close()
-    print("wrote " + ", ".join(str(out / f"{t}.png") for t in ("digits", "style", "train")))
+    print(f"wrote {len(list(out.glob('*.png')))} screenshots into {out}")
     return 0
+
+
+def hold_slider(page, selector: str, to: float) -> None:
+    """Press a slider's handle with the mouse and move it (left held: the screenshot shows the drag)."""
+    track = page.locator(f"{selector} input[type=range]")
+    track.scroll_into_view_if_needed()
+    box = track.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.5, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * to, y, steps=8)
+    page.wait_for_timeout(800)
+
+
+def shoot(page, url: str, out: Path, suffix: str) -> None:
+    page.goto(url)
+    wait_for_picture(page, "#digit-image img", 60000)
+    page.wait_for_selector("#digit-sketch button[aria-label='Brush']", timeout=30000)
+    page.wait_for_timeout(1500)
+    draw_seven(page)
+    wait_for_picture(page, "#twin-image img", 30000)
+    hold_slider(page, "#dir-slider-0", 0.8)
+    page.screenshot(path=str(out / f"digits{suffix}.png"))
+    page.mouse.up()
+    page.get_by_role("tab", name="Style").click()
+    page.locator("#style-painting-gallery img").first.click()
+    page.locator("#style-photo-gallery img").first.click()
+    wait_for_picture(page, "#style-result img", 60000)
+    hold_slider(page, "#style-strength", 0.8)
+    page.screenshot(path=str(out / f"style{suffix}.png"))
+    page.mouse.up()
+    page.get_by_role("tab", name="Train").click()
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(out / f"train{suffix}.png"))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ class InputError(UserError, ValueError):
 def to_number(name: str, value, error: type[InputError] = InputError) -> int | float:
     """A number from a slider, a text box or the API (numeric text is read as a number), else
     `error` naming the input. Integers too large for any float read as infinity."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise error(f"{name} is empty: type a number")
     if isinstance(value, str):
         try:
             value = float(value.strip())
@@ -34,13 +36,20 @@ def short_repr(value) -> str:
     return text if len(text) <= 24 else text[:20] + "…"
 
 
+def plain(x: float) -> str:
+    """A number as people write it: 2,147,483,647 and 0.25, not 2.14748e+09; huge ones stay short."""
+    if math.isfinite(x) and abs(x) < 1e15:
+        return f"{int(x):,}" if float(x).is_integer() else f"{x:,.6g}"
+    return f"{x:g}"
+
+
 def check_number(name: str, value, lo: float, hi: float, integer: bool = False) -> float | int:
     """Validate one numeric input from a slider, a text box or the API."""
     raw, value = value, to_number(name, value)
     if not math.isfinite(value):
-        raise InputError(f"{name} must be a finite number between {lo:g} and {hi:g}, got {short_repr(raw)}")
+        raise InputError(f"{name} must be a finite number between {plain(lo)} and {plain(hi)}, got {short_repr(raw)}")
     if not lo <= value <= hi:
-        raise InputError(f"{name} must be between {lo:g} and {hi:g}, got {value:g}")
+        raise InputError(f"{name} must be between {plain(lo)} and {plain(hi)}, got {plain(value)}")
     if integer:
         if float(value) != int(value):
             raise InputError(f"{name} must be a whole number, got {value:g}")

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
+import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from studio.core.errors import UserError
 
@@ -41,10 +44,25 @@ def download(url: str, dest: Path, expected_sha: str, timeout: float = 30.0) -> 
     except DownloadError:
         raise
     except OSError as e:
-        raise DownloadError(f"could not download {url} ({e})") from e
+        raise DownloadError(f"could not download {Path(urlsplit(url).path).name} from {urlsplit(url).hostname}: "
+                            f"{_reason(e)}") from e
     finally:
         tmp.unlink(missing_ok=True)
     return dest
+
+
+def _reason(e: OSError) -> str:
+    """Why a download failed, in words (no errno numbers or library wording)."""
+    reason = getattr(e, "reason", e)
+    if isinstance(reason, socket.gaierror) or "name resolution" in str(reason) or "Name or service" in str(reason):
+        return "no network (the address could not be looked up)"
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return "the server did not answer in time"
+    if isinstance(e, urllib.error.HTTPError):
+        return f"the server answered {e.code} {e.reason}"
+    if isinstance(reason, ConnectionRefusedError):
+        return "the connection was refused"
+    return str(getattr(reason, "strerror", None) or reason)
 
 
 def verified(path: Path, expected_sha: str) -> bool:

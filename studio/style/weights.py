@@ -40,8 +40,8 @@ def download(url: str, dest: Path, expected_sha: str) -> Path:
     try:
         return fetch(url, dest, expected_sha)
     except DownloadError as e:
-        raise WeightsError(f"{e}; without network, set STUDIO_WEIGHTS_DIR to a folder holding the MicroAST "
-                           "weights") from e
+        raise WeightsError(f"the MicroAST style weights are not on this machine and {e}. Put them in "
+                           "shared/weights/microast beside the app, or name their folder in STUDIO_WEIGHTS_DIR") from e
 
 
 def resolve_microast(weights_dir: str | os.PathLike | None = None, allow_download: bool = True) -> dict[str, Path]:

@@ -60,7 +60,7 @@ def build_app(generator: str | None = "shipped") -> gr.Blocks:
             lambda: gr.Tabs(selected="style"), None, tabs, **private)
         train["open_in_generate"].click(train["run_for_generate"], None, generate["picker"], **private).success(
             lambda: gr.Tabs(selected="generate"), None, tabs, **private).then(
-            generate_tab.open_model, [generate["picker"], generate["method"]], generate["opened"], **private).success(
+            generate_tab.open_or_say, [generate["picker"], generate["method"]], generate["opened"], **private).success(
             **generate["draw"])
         digits["send_to_style"].click(digits_tab.digit_as_photo, digits["inputs"], style["photo"], api_visibility="private").then(
             lambda: gr.Tabs(selected="style"), None, tabs, api_visibility="private")

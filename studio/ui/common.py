@@ -71,6 +71,20 @@ def user_errors(fn):
     return wrapper
 
 
+def said(fn):
+    """A handler whose one output is a message line: a refusal becomes that line ("⚠️ ..."), read
+    beside the button, and no component is marked as failed. (Its public API twin, if any, raises.)"""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error as e:
+            return f"⚠️ {sentence(e.message)}"
+
+    return wrapper
+
+
 def img_html(img: Image.Image, size: int, alt: str, fmt: str = "png") -> str:
     """Inline the picture as a data URL: no temporary file, no second request from the
     browser, and the browser scales it with crisp pixels."""
@@ -170,8 +184,9 @@ def readable(path) -> bool:
 
 
 def check_upload(what: str):
-    """An upload event's check: a file that is not a usable picture is taken off its slot (left
-    empty, never broken) and one line beside it says why; a good one clears that line."""
+    """A picture slot's change check: a file that is not a usable picture is taken off its slot (left
+    empty, never broken) and one line beside it says why; a good one clears that line, and an
+    emptied slot leaves it (it may be saying why the slot was emptied)."""
     from studio.core.imageio import ImageInputError, open_image
 
     def check(path):

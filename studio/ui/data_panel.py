@@ -10,7 +10,8 @@ import gradio as gr
 
 from studio.datasets.sources import load
 from studio.training.jobs import JobError
-from studio.ui.common import user_errors
+from studio.core.errors import UserError, public_text
+from studio.ui.common import sentence, user_errors
 from studio.ui.state import VISITORS
 
 SOURCES = ("MNIST (28 px, as the shipped generator)", "My pictures (a .zip)")
@@ -38,14 +39,26 @@ def report_text(report: dict) -> str:
     return "\n".join(lines)
 
 
+def read(archive, size, background):
+    """The upload as the trainer will read it (unpacked for the look, then gone): a set that cannot
+    be trained on (empty, no pictures, hostile) raises its UserError here, before any run starts."""
+    with tempfile.TemporaryDirectory(prefix="studio-data-") as work:
+        return load(str(archive), int(size), Path(work), background)
+
+
 @user_errors
 def inspect(source, archive, size, background):
-    """The upload as the trainer will read it: counts per class, what was done, what was skipped, a grid."""
-    if source != SOURCES[1] or not archive:
-        return "", gr.update(value=None, visible=False)
-    with tempfile.TemporaryDirectory(prefix="studio-data-") as work:  # unpacked for the look, then gone
-        images = load(str(archive), int(size), Path(work), background)
-    return report_text(images.report()), gr.update(value=images.preview(), visible=True)
+    """The upload as the trainer will read it: counts per class, what was done, what was skipped, a
+    grid; or one line beside the upload saying why it cannot be used."""
+    if source != SOURCES[1]:
+        return "", gr.update(value=None, visible=False), gr.skip()
+    if not archive:  # emptied (by the person, or below after a refusal): whatever was said stays
+        return gr.skip(), gr.update(value=None, visible=False), gr.skip()
+    try:
+        images = read(archive, size, background)
+    except UserError as e:  # the zip is taken off the slot, and why is said beside it
+        return f"⚠️ {sentence(public_text(str(e)))}", gr.update(value=None, visible=False), None
+    return report_text(images.report()), gr.update(value=images.preview(), visible=True), gr.skip()
 
 
 def build() -> dict:
@@ -65,5 +78,5 @@ def wire(panel: dict, size, background) -> None:
     """Read the upload again whenever it, the size or the background changes."""
     inputs = [panel["source"], panel["archive"], size, background]
     for control in (panel["source"], panel["archive"], size, background):
-        control.change(**VISITORS.fair("load", inspect), inputs=inputs, outputs=[panel["report"], panel["preview"]],
+        control.change(**VISITORS.fair("load", inspect), inputs=inputs, outputs=[panel["report"], panel["preview"], panel["archive"]],
                        api_visibility="private")

@@ -14,7 +14,8 @@ from studio.digits.directions import METHODS
 from studio.digits.drawing import DrawingError
 from studio.ui import dataset_export
 from studio.ui.digits_browser import LIVE_JS, PRELOAD_JS, browser_engine, page_latent
-from studio.ui.common import Number, Slider, img_html, one_thread, upload_image, user_errors
+from studio.ui.pickers import load_model, model_choices
+from studio.ui.common import Number, Slider, img_html, one_thread, sentence, upload_image, user_errors
 from studio.ui.state import VISITORS
 
 NUM_SLIDERS = 8
@@ -62,7 +63,7 @@ def render_or_say(*controls):
     try:
         return render(*controls), ""
     except gr.Error as e:
-        return gr.skip(), f"⚠️ {e.message}"
+        return gr.skip(), f"⚠️ {sentence(e.message)}"
 
 
 def seed_mode(fn):
@@ -126,12 +127,19 @@ def find_twin(picture):
 
 
 def find_twin_of_sketch(value):
-    """The canvas path: what cannot be read (an empty canvas after Clear) is said beside the
-    canvas rather than as a pop-up, since it often follows a deliberate clear."""
+    """The canvas path: what cannot be read (an empty canvas after Clear) is said once, beside the
+    canvas, and nothing else changes (no control is marked as failed)."""
     try:  # read inside find_twin's error boundary: an empty canvas is a message, not a traceback
         return find_twin(value if value is not None else {"composite": None})
     except gr.Error as e:
-        return (gr.skip(), gr.skip(), f"⚠️ {e.message}", *[gr.skip()] * (4 + NUM_SLIDERS))
+        return (gr.skip(), gr.skip(), f"⚠️ {sentence(e.message)}", *[gr.skip()] * (4 + NUM_SLIDERS))
+
+
+def find_twin_of_upload(path):
+    """The upload path: as the canvas's, and a picture that cannot be used leaves the slot empty."""
+    found = find_twin_of_sketch(path if path is not None else {"composite": None})
+    failed = isinstance(found[2], str) and found[2].startswith("⚠️")
+    return (*found, None if failed else gr.skip())
 
 
 def mode_text(twin):
@@ -140,51 +148,6 @@ def mode_text(twin):
 
 def back_to_seed():
     return None, SEED_MODE
-
-
-def listed_runs() -> dict:
-    """Run name -> folder of each run that saved a generator, newest first: on your own machine every
-    run in the runs folder, on a public deployment only the visitor's own."""
-    from studio.core import paths
-    from studio.core.limits import public
-
-    runs = sorted(paths.runs_dir().glob("*/generator.safetensors"), reverse=True)
-    if public():
-        mine = VISITORS.own_runs()
-        runs = [p for p in runs if p.parent.name in mine]
-    return {p.parent.name: p.parent for p in runs}
-
-
-def model_choices() -> list[str]:
-    """The pickers' list: the shipped generator and the runs by their names (never server paths)."""
-    return ["shipped", *listed_runs()]
-
-
-def listed_spec(spec: str) -> str | None:
-    """A picker's value as something to load: "shipped", or a listed run's folder, named by its name
-    (or by its folder, as API clients may); None when it is not listed. Free text never becomes a
-    file-system path."""
-    if spec == "shipped":
-        return spec
-    return next((str(folder) for name, folder in listed_runs().items() if spec in (name, str(folder))), None)
-
-
-def load_model(spec):
-    """Model picker: one of the listed generators, or a Hub repo (USER/NAME or hf://USER/NAME),
-    into this visitor's own slot."""
-    from studio.share.hub import REPO_ID
-
-    spec = (spec or "shipped").strip()[:300]
-    bare = spec[len("hf://"):] if spec.startswith("hf://") else spec
-    local = listed_spec(spec)
-    if local is None:
-        if not REPO_ID.match(bare):
-            VISITORS.own_generator().note_error(
-                f"{spec[:80]!r} is neither a listed generator nor a Hub repo id (USER/NAME)")
-            return VISITORS.describe()
-        local = "hf://" + bare
-    VISITORS.own_generator().load(local)
-    return VISITORS.describe()
 
 
 def random_seed():
@@ -314,8 +277,8 @@ def build() -> dict:
     sketch.change(api_visibility="private", inputs=sketch, **search,
                   **VISITORS.fair("twin", find_twin_of_sketch, before_queue=False)).then(
         mode_text, twin, mode, queue=False, api_visibility="private").then(api_visibility="private", **live)
-    upload.change(inputs=upload, api_name="find_twin_upload", api_visibility="undocumented", **search,
-                  **VISITORS.fair("twin", find_twin)).success(
+    upload.upload(inputs=upload, api_visibility="private", **{**search, "outputs": [*found, upload]},
+                  **VISITORS.fair("twin", find_twin_of_upload)).then(
         mode_text, twin, mode, queue=False, api_visibility="private").then(api_visibility="private", **live)
     seed_btn.click(back_to_seed, None, [twin, mode], queue=False, api_visibility="private").then(api_visibility="private", **live)
     # The public API's endpoints (the events above are private): the same functions in seed mode.
@@ -325,6 +288,8 @@ def build() -> dict:
     api.click(seed_mode(interpolate), interp_inputs[:-1], [strip_img, anim, gif_file], api_name="interpolate",
               api_visibility="undocumented")
     api.click(grid, [seed, truncation], grid_img, api_name="grid", api_visibility="undocumented")
+    api.click(inputs=upload, api_name="find_twin_upload", api_visibility="undocumented", **search,
+              **VISITORS.fair("twin", find_twin))
     return {"web": web, "browser_engine": browser_engine, "status": status, "picture": picture, "inputs": inputs, "sliders": sliders, "digit": digit,
             "method": method, "twin": twin, "mode": mode, "send_to_style": send_to_style, "render": render,
             "slider_updates": slider_updates, "back_to_seed": back_to_seed}

@@ -13,8 +13,8 @@ from studio.core.images import gif_bytes, png_bytes, strip, upscale
 from studio.core.inputs import InputError
 from studio.digits import MAX_SEED, SLIDER_RANGE
 from studio.digits.directions import METHODS
-from studio.ui.common import Number, Slider, user_errors
-from studio.ui.digits_tab import listed_spec, model_choices  # one list of runs for both pickers
+from studio.ui.common import Number, Slider, sentence, user_errors
+from studio.ui.pickers import listed_spec, model_choices
 from studio.ui.state import VISITORS
 
 NUM_SLIDERS = 4
@@ -98,6 +98,26 @@ def render(spec, *controls):
     return _picture(model, _controls(model, controls))
 
 
+def render_or_say(spec, *controls):
+    """The page's path: nothing before a generator is open; a refused value leaves the picture as it
+    was, with one line under it."""
+    if not spec:
+        return gr.skip(), gr.skip()
+    try:
+        return render(spec, *controls), ""
+    except gr.Error as e:
+        return gr.skip(), f"⚠️ {sentence(e.message)}"
+
+
+def open_or_say(spec, method):
+    """The page's Open: a generator that cannot be opened is said in the status line, and the tab
+    keeps what it had (no control is marked as failed)."""
+    try:
+        return open_model(spec, method)
+    except gr.Error as e:
+        return (gr.skip(), f"⚠️ {sentence(e.message)}", *[gr.skip()] * (2 + NUM_SLIDERS))
+
+
 @user_errors
 def export_png(spec, *controls):
     model = _model(spec)
@@ -165,6 +185,7 @@ def build() -> dict:
         with gr.Column(scale=2, min_width=300, elem_id="gen-result", elem_classes="result-card"):
             picture = gr.Image(label="Picture", type="pil", format="png", interactive=False, height=DISPLAY,
                                elem_id="gen-picture")
+            note = gr.Markdown("", elem_id="gen-note")
             with gr.Row():
                 png_btn = gr.Button("Export PNG")
                 send_to_style = gr.Button("Send to Style", elem_id="gen-send-to-style")
@@ -189,12 +210,12 @@ def build() -> dict:
         data_file = gr.File(label="Dataset", visible=False)
     controls = [label, blend_to, blend, seed, truncation, method, *sliders]
     private = dict(api_visibility="private")
-    draw = dict(fn=render, inputs=[spec, *controls], outputs=picture, trigger_mode="always_last",
+    draw = dict(fn=render_or_say, inputs=[spec, *controls], outputs=[picture, note], trigger_mode="always_last",
                 show_progress="hidden", **private)
     picker.focus(lambda: gr.update(choices=model_choices()), None, picker, queue=False, **private)
-    open_btn.click(**VISITORS.fair("load", open_model), inputs=[picker, method],
+    open_btn.click(**VISITORS.fair("load", open_or_say), inputs=[picker, method],
                    outputs=[spec, status, label, blend_to, *sliders], **private).success(**draw)
-    method.change(open_model, [spec, method], [spec, status, label, blend_to, *sliders], **private).success(**draw)
+    method.change(open_or_say, [spec, method], [spec, status, label, blend_to, *sliders], **private).success(**draw)
     for c in (label, blend_to, seed):
         c.change(**draw)
     for s in (blend, truncation, *sliders):
@@ -207,4 +228,4 @@ def build() -> dict:
     data_btn.click(dataset, [spec, count, label, seed, truncation], data_file, **private)
     return {"picker": picker, "open": open_btn, "spec": spec, "method": method, "send_to_style": send_to_style,
             "as_photo": as_photo, "inputs": [spec, *controls], "opened": [spec, status, label, blend_to, *sliders],
-            "open_model": open_model, "draw": draw}
+            "open_model": open_or_say, "draw": draw}

@@ -26,7 +26,7 @@ from studio.core.gpu import refused, zero_gpu
 from studio.core.inputs import InputError, check_number
 from studio.style.steady import Steadier
 from studio.style.tensors import fit
-from studio.ui.common import as_message, user_errors
+from studio.ui.common import as_message, sentence, user_errors
 from studio.ui.state import STYLIZER, VISITORS
 
 LIVE_SIZES = [256, 384, 512]
@@ -167,6 +167,28 @@ def paint_video(video, p1, p2, p3, strength, preserve, size, steady, progress=gr
             job.kill()
 
 
+def check_video(path):
+    """A video slot's change check: one that cannot be painted is taken off the slot (left empty)
+    and why is said beside the job's status, once; a good one clears that line."""
+    from studio.style.video import VideoError, probe
+
+    if path is None:
+        return gr.skip(), gr.skip()
+    try:
+        probe(path)
+    except VideoError as e:
+        return None, f"⚠️ {sentence(public_text(str(e)))}"
+    return gr.skip(), ""
+
+
+def paint_video_or_say(video, p1, p2, p3, strength, preserve, size, steady, progress=gr.Progress()):
+    """The page's path: a refusal is one line in the status, and the painted video keeps what it had."""
+    try:
+        yield from paint_video(video, p1, p2, p3, strength, preserve, size, steady, progress=progress)
+    except gr.Error as e:
+        yield gr.skip(), f"⚠️ {sentence(e.message)}"
+
+
 def build(paintings: list, weights: list, strength, preserve) -> dict:
     """Lay out the live section; paintings/weights/strength/preserve are the Style tab's controls."""
     with gr.Accordion("Live: the webcam painted as it streams, and whole videos", open=False):
@@ -195,8 +217,11 @@ def build(paintings: list, weights: list, strength, preserve) -> dict:
     cam.stream(live_frame, [cam, *paintings, *weights, strength, preserve, live_size, session],
                [live_out, readout, session], stream_every=0.07, time_limit=600, concurrency_limit=LIVE_SLOTS,
                concurrency_id="live", show_progress="hidden", api_visibility="private")
-    job = go.click(**VISITORS.fair("video", paint_video), inputs=[video, *paintings, strength, preserve, vsize, steady],
-                   outputs=[video_out, video_status], concurrency_limit=1, concurrency_id="video", api_name="paint_video",
-                   api_visibility="undocumented")
+    video.change(check_video, video, [video, video_status], queue=False, api_visibility="private")
+    job_inputs = dict(inputs=[video, *paintings, strength, preserve, vsize, steady], outputs=[video_out, video_status],
+                      concurrency_limit=1, concurrency_id="video")
+    job = go.click(**VISITORS.fair("video", paint_video_or_say), **job_inputs, api_visibility="private")
+    gr.Button(visible=False).click(**VISITORS.fair("video", paint_video), **job_inputs, api_name="paint_video",
+                                   api_visibility="undocumented")
     cancel.click(lambda: "Cancelled.", None, video_status, cancels=[job], queue=False, api_visibility="private")
     return {"cam": cam, "live_out": live_out}

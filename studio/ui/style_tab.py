@@ -197,7 +197,7 @@ def build() -> dict:
     # An unreadable upload is taken off its slot (empty, not broken) and said once, beside it.
     for slot, note, what in ((photo, photo_note, "photo"), (p1, p1_note, "painting"), (p2, p1_note, "painting"),
                              (p3, p1_note, "painting")):
-        slot.upload(check_upload(what), slot, [slot, note], **private)
+        slot.change(check_upload(what), slot, [slot, note], **private)
     inputs = [photo, p1, p2, p3, w1, w2, w3, strength, preserve, size, mask]
     # One job at a time per session; always_last collapses a burst of slider moves into the latest.
     # Counted when they run (before_queue=False): the mask is an image editor (see VISITORS.fair).

@@ -16,7 +16,7 @@ from studio.training import recipes
 from studio.training.config import TrainConfig
 from studio.training.jobs import JobError, read_metrics, samples
 from studio.ui import data_panel
-from studio.ui.common import user_errors
+from studio.ui.common import said, user_errors
 from studio.ui.settings_form import FORM, form
 from studio.ui.state import VISITORS
 
@@ -200,8 +200,13 @@ def _from_form(values: dict, names: dict, data: dict) -> tuple[dict, str | None]
     return {names[c]: v for c, v in values.items()}, spec
 
 
+@user_errors
 def start_from(values: dict, names: dict, data: dict) -> str:
-    return start(*_from_form(values, names, data))
+    settings, spec = _from_form(values, names, data)
+    if spec:  # unusable pictures are refused here, with the upload's own message, before a run exists
+        data_panel.read(spec, settings.get("size", TrainConfig.size),
+                        settings.get("background", TrainConfig.background))
+    return start(settings, spec)
 
 
 @user_errors
@@ -268,20 +273,20 @@ def build(digits: dict) -> dict:
     recipe.input(lambda r: [form_values(r)[n] for n in controls], recipe, list(controls.values()),
                  api_visibility="private")
     # A set of inputs arrives as one dict (control -> value): one handler argument for ~30 fields.
-    start_btn.click(**VISITORS.fair("train", lambda values: start_from(values, names, data)),
+    start_btn.click(**VISITORS.fair("train", said(lambda values: start_from(values, names, data))),
                     inputs={*controls.values(), data["source"], data["archive"]}, outputs=message,
                     api_name="train_start", api_visibility="undocumented").success(chain, None, None,
                                                                                     api_visibility="private")
-    estimate_btn.click(**VISITORS.fair("load", lambda values: estimate_from(values, names, data)),
+    estimate_btn.click(**VISITORS.fair("load", said(lambda values: estimate_from(values, names, data))),
                        inputs={*controls.values(), data["source"], data["archive"]}, outputs=message,
                        api_visibility="private")
     data_panel.wire(data, controls["size"], controls["background"])
     # Queued (not queue=False) so refusals show their message as a notification.
     stop_btn.click(stop, None, message, api_name="train_stop", api_visibility="undocumented")
-    resume_btn.click(resume, None, message, api_name="train_resume", api_visibility="undocumented").success(
+    resume_btn.click(said(resume), None, message, api_name="train_resume", api_visibility="undocumented").success(
         chain, None, None, api_visibility="private")
     grid_index.release(browse_grid, grid_index, grid, api_visibility="private", queue=False)
-    use_btn.click(use_in_digits, None, message, api_name="train_use", api_visibility="undocumented").then(
+    use_btn.click(said(use_in_digits), None, message, api_name="train_use", api_visibility="undocumented").then(
         VISITORS.describe, None, digits["status"], api_visibility="private", queue=False).then(
         digits["back_to_seed"], None, [digits["twin"], digits["mode"]], api_visibility="private", queue=False).then(
         digits["browser_engine"], None, digits["web"], api_visibility="private", queue=False).then(
@@ -289,5 +294,5 @@ def build(digits: dict) -> dict:
         digits["render"], digits["inputs"], digits["picture"], api_visibility="private", queue=False)
     near_btn.click(nearest_pictures, None, [near_img, message], api_visibility="private")
     dl_btn.click(download, None, files, api_name="train_download", api_visibility="undocumented")
-    pub_btn.click(publish, [repo_id, private], message, api_name="train_publish", api_visibility="undocumented")
+    pub_btn.click(said(publish), [repo_id, private], message, api_name="train_publish", api_visibility="undocumented")
     return {"open_in_generate": gen_btn, "run_for_generate": run_for_generate}

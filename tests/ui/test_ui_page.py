@@ -43,12 +43,13 @@ def test_first_load_shows_no_empty_slots_or_blank_plots(app_url, page):
 
 @pytest.mark.browser
 def test_real_examples_are_offered_and_a_click_paints_one(app_url, page):
+    """The bundled paintings and photos are galleries: any painting goes with any photo."""
     page.goto(app_url)
     page.get_by_role("tab", name="Style").click()
-    examples = page.locator("#style-examples")
-    examples.wait_for(timeout=30000)
-    assert "Public-domain" in examples.inner_text()
-    examples.locator("img").first.wait_for(timeout=30000)
-    assert "astronaut" in examples.locator("img").first.get_attribute("src")
-    examples.locator("tbody tr, .gallery-item, button").first.click()
+    paintings, photos = page.locator("#style-painting-gallery"), page.locator("#style-photo-gallery")
+    paintings.locator("img").first.wait_for(timeout=30000)
+    assert paintings.locator("img").count() == 3 and photos.locator("img").count() == 3
+    page.get_by_text("Public-domain paintings and free photos").wait_for()
+    paintings.locator("img").nth(1).click()  # the Great Wave ...
+    photos.locator("img").nth(0).click()  # ... with the astronaut: not one of the fixed pairs
     page.locator("#style-result img").wait_for(timeout=60000)
