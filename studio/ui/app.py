@@ -18,18 +18,6 @@ from studio.ui.state import BROWSER_DIGITS, GENERATOR, VISITORS
 CSS = Path(__file__).with_name("layout.css").read_text()  # results in view while controls move
 
 
-# The sketchpad starts with no tool chosen ("select the draw tool to start"); a person who came
-# to draw should not have to find the brush first.
-PICK_BRUSH = """() => {
-  let tries = 0;
-  const pick = () => {
-    const brush = document.querySelector('#digit-sketch button[aria-label="Brush"]');
-    if (brush) brush.click(); else if (tries++ < 50) setTimeout(pick, 200);
-  };
-  pick();
-}"""
-
-
 def build_app(generator: str | None = "shipped") -> gr.Blocks:
     cache_fix.install()
     GENERATOR.load(generator)
@@ -75,7 +63,7 @@ def build_app(generator: str | None = "shipped") -> gr.Blocks:
             digits["browser_engine"], None, digits["web"], queue=False, api_visibility="private").then(
             None, digits["web"], None, js=digits_browser.PRELOAD_JS)
         demo.unload(VISITORS.leave)
-        demo.load(None, None, None, js=PICK_BRUSH)
+        demo.load(None, None, None, js=digits_browser.PICK_BRUSH)
     return demo
 
 

@@ -42,6 +42,17 @@ PRELOAD_JS = """(web) => {
   }
 }""" % (_MODULE, ENGINE_ASKS, ENGINE_ASK_MS)
 
+# The sketchpad starts with no tool chosen ("select the draw tool to start"), and Clear canvas leaves it so;
+# a person who came to draw should not have to find the brush first, nor again after clearing.
+PICK_BRUSH = """() => {
+  let tries = 0;
+  const pick = () => {
+    const brush = document.querySelector('#digit-sketch button[aria-label="Brush"]');
+    if (brush) brush.click(); else if (tries++ < 50) setTimeout(pick, 200);
+  };
+  pick();
+}"""
+
 
 def browser_engine():
     """Where this visitor's page finds the browser engine for their generator, or None (the server draws)."""

@@ -13,7 +13,7 @@ from studio.digits import MAX_SEED, SLIDER_RANGE
 from studio.digits.directions import METHODS
 from studio.digits.drawing import DrawingError
 from studio.ui import dataset_export
-from studio.ui.digits_browser import LIVE_JS, PRELOAD_JS, browser_engine, page_latent
+from studio.ui.digits_browser import LIVE_JS, PICK_BRUSH, PRELOAD_JS, browser_engine, page_latent
 from studio.ui.pickers import load_model, model_choices
 from studio.ui.common import Number, Slider, img_html, one_thread, sentence, upload_image, user_errors
 from studio.ui.state import VISITORS
@@ -119,8 +119,9 @@ def find_twin(picture):
         raise DrawingError("no picture: upload a picture of one digit")
     picture = _sketch_picture(picture)  # the input first: an empty canvas needs no generator to say so
     twin = VISITORS.generator().inverter()(picture)
-    label = (f"**Looks like a {twin.digit}** ({twin.confidence:.0%} sure) · pixel error {twin.error:.4f} · "
-             f"found in {twin.seconds:.2f} s. Every control now works on your handwriting.")
+    label = (f"**Looks like a {twin.digit}** ({twin.confidence:.0%} sure). Every control now works on your "
+             f"handwriting. <small>Found in {twin.seconds:.1f} s; the twin redraws it within a pixel error of "
+             f"{twin.error:.4f}.</small>")
     return (img_html(twin.drawing, TWIN_DISPLAY, "your drawing as read"),
             img_html(twin.image, TWIN_DISPLAY, f"its twin, a {twin.digit}"), label, twin.latent.tolist(),
             str(twin.digit), "none", 1.0, *[0] * NUM_SLIDERS)
@@ -273,6 +274,7 @@ def build() -> dict:
     found = [read_view, twin_view, twin_label, twin, digit, blend_to, truncation, *sliders]
     search = dict(outputs=found, trigger_mode="always_last", concurrency_limit=2, concurrency_id="twin",
                   show_progress="minimal")
+    sketch.clear(None, None, None, js=PICK_BRUSH)
     # .change carries the finished stroke (.input fires before the canvas has it).
     sketch.change(api_visibility="private", inputs=sketch, **search,
                   **VISITORS.fair("twin", find_twin_of_sketch, before_queue=False)).then(

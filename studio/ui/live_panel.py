@@ -167,6 +167,9 @@ def paint_video(video, p1, p2, p3, strength, preserve, size, steady, progress=gr
             job.kill()
 
 
+VIDEO_TYPES = [".mp4", ".webm", ".mov", ".mkv", ".avi", ".gif", ".m4v"]
+
+
 def check_video(path):
     """A video slot's change check: one that cannot be painted is taken off the slot (left empty)
     and why is said beside the job's status, once; a good one clears that line."""
@@ -202,8 +205,10 @@ def build(paintings: list, weights: list, strength, preserve) -> dict:
                                       elem_id="live-fps")
         with gr.Row():
             with gr.Column(min_width=300):
-                video = gr.Video(label="Video (MP4, WebM, MOV, GIF; up to 60 s)", sources=["upload"],
-                                 elem_id="video-in")
+                # A file slot, not gr.Video: the player's own "Video not playable" pop-up would say a
+                # second, framework-worded thing about a file check_video already explains.
+                video = gr.File(label="Video (MP4, WebM, MOV, GIF; up to 60 s)", file_types=VIDEO_TYPES,
+                                type="filepath", elem_id="video-in", height=120)
                 with gr.Row():
                     vsize = gr.Dropdown(VIDEO_SIZES, value=VIDEO_SIZES[0], label="Output size (long side)")
                     steady = gr.Checkbox(True, label="Steady (no flicker)")

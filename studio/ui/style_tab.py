@@ -10,7 +10,9 @@ from studio.core.imageio import ImageInputError
 from studio.style.examples import galleries
 from studio.style.tensors import MAX_OUTPUT
 from studio.ui import live_panel
-from studio.ui.common import EncodedImage, Number, SafeEditor, Slider, check_upload, readable, upload_image, user_errors
+from studio.core.inputs import InputError, check_number
+from studio.ui.common import (EncodedImage, Number, SafeEditor, Slider, check_upload, readable, sentence, upload_image,
+                              user_errors)
 from studio.ui.state import STYLIZER, VISITORS
 
 MAX_RECENT = 6  # your own paintings kept in the gallery
@@ -45,13 +47,26 @@ def stylize(photo, p1, p2, p3, w1, w2, w3, strength, preserve, size, mask):
 
 
 def stylize_live(photo, p1, p2, p3, *rest):
-    """UI path: until a readable photo and painting are both there, there is nothing to say (an
-    unreadable upload is explained beside it by check_upload, once)."""
+    """UI path: (painted photo, the line under it). Until a readable photo and painting are both
+    there, there is nothing to say (an unreadable upload is explained beside it by check_upload,
+    once); a refused setting leaves the painted photo as it was, with one line under it."""
     if photo is None or (p1 is None and p2 is None and p3 is None):
-        return gr.skip()
+        return gr.skip(), gr.skip()
     if not all(readable(p) for p in (photo, p1, p2, p3) if p is not None):
-        return gr.skip()
-    return stylize(photo, p1, p2, p3, *rest)
+        return gr.skip(), gr.skip()
+    try:
+        return stylize(photo, p1, p2, p3, *rest), ""
+    except gr.Error as e:
+        return gr.skip(), f"⚠️ {sentence(e.message)}"
+
+
+def check_size(size):
+    """The output size, refused where it is typed (a drag only paints when released)."""
+    try:
+        check_number("output size", size, 256, MAX_OUTPUT, integer=True)
+    except InputError as e:
+        return f"⚠️ {sentence(str(e))}"
+    return ""
 
 
 def _photo_to_editor(photo):
@@ -123,6 +138,14 @@ def classic(photo, p1, p2, p3, w1, w2, w3, steps, size, style_weight, preserve, 
         job.close()  # a visitor who leaves mid-run does not leave the process behind
 
 
+def classic_or_say(*args):
+    """The page's path: a refusal is one line in the run's status, nothing else is marked as failed."""
+    try:
+        yield from classic(*args)
+    except gr.Error as e:
+        yield gr.skip(), gr.skip(), f"⚠️ {sentence(e.message)}", gr.skip()
+
+
 def _loss_plot(rows):
     """The loss curve, shown once there is one (no blank axes before the first step)."""
     import pandas as pd
@@ -167,6 +190,7 @@ def build() -> dict:
         with gr.Column(scale=2, min_width=300, elem_id="style-result-card", elem_classes="result-card"):
             result = EncodedImage(label="Painted photo", elem_id="style-result", format="png", interactive=False,
                                   height=420)
+            note = gr.Markdown("", elem_id="style-note")
             gr.Markdown(f"<small>{STYLIZER.describe()}</small>", elem_id="style-engine")
     live_panel.build([p1, p2, p3], [w1, w2, w3], strength, preserve)
     with gr.Accordion("Limit the style to a region (paint a mask over the photo)", open=False):
@@ -195,13 +219,14 @@ def build() -> dict:
     p1.upload(remember, [p1, gallery], gallery, **private)
     add.click(more_paintings, shown, [shown, p2, p3, w1, w2, w3, add], **private)
     # An unreadable upload is taken off its slot (empty, not broken) and said once, beside it.
-    for slot, note, what in ((photo, photo_note, "photo"), (p1, p1_note, "painting"), (p2, p1_note, "painting"),
+    for slot, line, what in ((photo, photo_note, "photo"), (p1, p1_note, "painting"), (p2, p1_note, "painting"),
                              (p3, p1_note, "painting")):
-        slot.change(check_upload(what), slot, [slot, note], **private)
+        slot.change(check_upload(what), slot, [slot, line], **private)
+    size.change(check_size, size, note, **private)
     inputs = [photo, p1, p2, p3, w1, w2, w3, strength, preserve, size, mask]
     # One job at a time per session; always_last collapses a burst of slider moves into the latest.
     # Counted when they run (before_queue=False): the mask is an image editor (see VISITORS.fair).
-    go = dict(**VISITORS.fair("stylize", stylize_live, before_queue=False), inputs=inputs, outputs=result,
+    go = dict(**VISITORS.fair("stylize", stylize_live, before_queue=False), inputs=inputs, outputs=[result, note],
               trigger_mode="always_last",
               concurrency_limit=2, concurrency_id="stylize", show_progress="minimal")
     strength.input(api_visibility="private", **go)
@@ -214,9 +239,11 @@ def build() -> dict:
     mask.input(api_visibility="private", **go)
     api_btn = gr.Button(visible=False)
     api_btn.click(api_name="stylize_controls", api_visibility="undocumented",
-                  **{**go, **VISITORS.fair("stylize", stylize, before_queue=False)})
-    run_btn.click(classic, [photo, p1, p2, p3, w1, w2, w3, steps, csize, sweight, preserve, run_state],
-                  [classic_img, loss_plot, classic_status, run_state], api_name="classic", api_visibility="undocumented", concurrency_limit=1,
-                  concurrency_id="classic")
+                  **{**go, **VISITORS.fair("stylize", stylize, before_queue=False), "outputs": result})
+    classic_io = dict(inputs=[photo, p1, p2, p3, w1, w2, w3, steps, csize, sweight, preserve, run_state],
+                      outputs=[classic_img, loss_plot, classic_status, run_state], concurrency_limit=1,
+                      concurrency_id="classic")
+    run_btn.click(classic_or_say, **classic_io, api_visibility="private")
+    api_btn.click(classic, **classic_io, api_name="classic", api_visibility="undocumented")
     stop_btn.click(stop_classic, run_state, classic_status, queue=False, api_visibility="private")
     return {"photo": photo, "result": result}
