@@ -187,7 +187,8 @@ def build() -> dict:
             with gr.Row():
                 seed = Number(value=42, label="Seed", minimum=0, maximum=MAX_SEED, elem_id="seed")
                 randomise = gr.Button("Randomise", size="sm")
-            truncation = Slider(0, 1, value=1.0, step=0.01, label="Truncation (lower: cleaner, less varied)")
+            truncation = Slider(0, 1, value=1.0, step=0.01, label="Truncation (lower: cleaner, less varied)",
+                                elem_id="truncation-slider")
             with gr.Accordion("Latent directions (strongest first; named where a measurement says what they do)",
                               open=True):
                 method = gr.Radio(list(METHODS.values()), value=METHODS["pca"], label="Found by",

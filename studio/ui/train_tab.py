@@ -91,7 +91,8 @@ def _curves(metrics):
     erows = [{"step": m["step"], "value": m["class_accuracy"], "series": "class accuracy"} for m in metrics
              if m.get("kind") == "eval" and "class_accuracy" in m]
     frame = lambda r: pd.DataFrame(r) if r else None  # noqa: E731
-    return frame(rows), frame(drows), frame(erows)
+    # One evaluation is a number, not a curve: it is said in the status line until there are two.
+    return frame(rows), frame(drows), frame(erows) if len(erows) > 1 else None
 
 
 def _fmt_s(s):
@@ -105,7 +106,7 @@ def refresh():
     if st["state"] == "idle":
         return "No training job yet.", *_plots(EMPTY, EMPTY, EMPTY), None, gr.update()
     metrics = read_metrics(Path(st["run_dir"]))
-    loss, dvals, evals = _curves(metrics)
+    loss, dvals, eval_curve = _curves(metrics)
     text = f"**{Path(st['run_dir']).name}: {st['state']}** · step {st['step']} / {st['total']}"
     if st.get("images_per_s"):
         text += f" · {st['images_per_s']:.0f} images/s"
@@ -113,12 +114,16 @@ def refresh():
         text += f" · about {_fmt_s(st['eta_s'])} left"
     if st.get("bursts") is not None:
         text += f" · {st['bursts']} GPU burst{'s' * (st['bursts'] != 1)}, GPU time used {_fmt_s(st['gpu_seconds'])}"
+    evals = [m for m in metrics if m.get("kind") == "eval" and "class_accuracy" in m]
+    if len(evals) == 1:
+        text += (f"\n\nFirst evaluation (step {evals[0]['step']:,}): a separate reader recognises "
+                 f"{evals[0]['class_accuracy']:.0%} of its samples; the curve appears after the next one.")
     if st.get("error"):
         text += f"\n\n⚠️ {public_text(st['error'])}"
     grids = samples(Path(st["run_dir"]))
     latest = str(grids[-1]) if grids else None
     browse = gr.update(maximum=max(len(grids), 2), value=max(len(grids), 1), visible=len(grids) > 1)
-    return text, *_plots(loss, dvals, evals), latest, browse
+    return text, *_plots(loss, dvals, eval_curve), latest, browse
 
 
 def _plots(*frames):
