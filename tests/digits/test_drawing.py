@@ -86,4 +86,4 @@ def test_a_cleared_canvas_is_said_beside_it_not_raised():
 
     for cleared in (None, {"composite": None, "layers": [], "background": None}):
         out = digits_tab.find_twin_of_sketch(cleared)
-        assert out[2].startswith("⚠️ the drawing is empty")
+        assert out[2].startswith("⚠️ The drawing is empty")
