@@ -48,7 +48,8 @@ class _OneToTwo:
 
 def _pointwise_after(conv: nn.Conv2d, order: list[int]) -> nn.Conv2d:
     """A copy of the 1x1 conv `conv` that reads its input channels in `order`."""
-    out = nn.Conv2d(conv.in_channels, conv.out_channels, 1).to(conv.weight.dtype)
+    # Made where the model lives (a layer left on the CPU would fail the first call on CUDA).
+    out = nn.Conv2d(conv.in_channels, conv.out_channels, 1, device=conv.weight.device, dtype=conv.weight.dtype)
     out.weight.data.copy_(conv.weight[:, order])
     out.bias.data.copy_(conv.bias)
     return out.to(memory_format=CL)

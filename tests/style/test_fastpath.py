@@ -71,3 +71,20 @@ def test_reduced_precision_is_invisible_on_real_pictures(exact_stylizer, photos,
                 model.fast = exact_path
             worst = min(worst, psnr(out, ref))
     assert worst >= 40, worst
+
+
+def test_the_fast_engine_builds_and_runs_on_the_meta_device():
+    """Every layer the fast path builds lives on the engine's device: on `meta` (no data, any
+    device's rules) a layer left on the CPU fails at once, as it would on CUDA."""
+    import torch
+
+    from studio.style.fast import FastStylizer
+    from studio.style.microast import MicroAST
+    from studio.style.tensors import pad4
+
+    engine = FastStylizer(MicroAST().to("meta"), device="meta")
+    x = torch.rand(1, 3, 48, 64, device="meta")
+    code = engine.model.encode_style(pad4(x)[0])
+    out = engine.stylize_tensor(x, code, strength=0.7)
+    assert out.device.type == "meta" and out.shape == x.shape
+    assert {p.device.type for p in engine.model.parameters()} == {"meta"}
