@@ -48,16 +48,46 @@ def gpu(duration):
     def decorate(fn):
         if spaces is None:
             return fn
-        return spaces.GPU(duration=ask)(fn)
+        return spaces.GPU(duration=ask)(_keeps_messages(fn))
 
     return decorate
 
 
+# What `spaces` (0.51.3, zero/client.py) raises when it will not lend a GPU, by the title of its
+# gradio.Error: the visitor's quota or credits, the queue, the device API. A failure of the work itself
+# comes back titled "ZeroGPU worker error" (any exception but gradio.Error, by class name, or "GPU task
+# aborted" for a killed worker) and is not a refusal: running it again on the CPU would hide a bug, an
+# out-of-memory or a diverged run behind "No GPU this time", after the quota was spent.
+REFUSALS = ("ZeroGPU quota exceeded", "ZeroGPU pending credits exceeded", "ZeroGPU queue timeout",
+            "ZeroGPU client error")
+WORKER_ERROR = "ZeroGPU worker error"
+
+
+def _keeps_messages(fn):
+    """In the forked worker, a person's mistake (a UserError) becomes a gradio.Error with its message:
+    `spaces` passes those back as they are, and reports any other exception by its class name only."""
+    import functools
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        from studio.core.errors import UserError, public_text
+
+        try:
+            return fn(*args, **kwargs)
+        except UserError as e:
+            import gradio as gr
+
+            raise gr.Error(public_text(str(e)), print_exception=False) from None
+
+    return call
+
+
 def refused(exc: BaseException) -> bool:
-    """A ZeroGPU refusal (quota spent, queue full, the device API down), not an error in the work:
-    `spaces` raises them as gradio.Error titled "ZeroGPU ..." or RuntimeErrors naming ZeroGPU."""
-    text = f"{getattr(exc, 'title', '')} {exc}"
-    return "ZeroGPU" in text or "GPU quota" in text
+    """A ZeroGPU refusal (quota spent, no GPU free, the device API down), not an error in the work."""
+    title = getattr(exc, "title", None)
+    if title is not None:
+        return title in REFUSALS
+    return isinstance(exc, RuntimeError) and str(exc).startswith("Error while initializing ZeroGPU")
 
 
 def fallback(on_gpu, on_cpu, note=lambda message: None):

@@ -52,3 +52,32 @@ def test_with_the_real_spaces_package_off_zero_gpu_nothing_is_wrapped(monkeypatc
 
     assert gpu.spaces is spaces and not spaces.config.Config.zero_gpu
     assert not hasattr(train_burst_on_gpu, "zerogpu")  # what spaces.GPU marks a wrapped function with
+
+
+def test_the_real_spaces_refusals_and_worker_errors_are_told_apart():
+    """The errors as the real `spaces` package makes them (its own error() helper, 0.51.3)."""
+    from spaces.zero.gradio import error
+
+    for title, message in [("ZeroGPU quota exceeded", "You have exceeded your GPU quota (60s requested vs. 12s left)"),
+                           ("ZeroGPU client error", "No GPU was available"),
+                           ("ZeroGPU queue timeout", "No GPU was available after 60s"),
+                           ("ZeroGPU pending credits exceeded", "You have too many pending requests")]:
+        assert gpu.refused(error(title, message)), title
+    for message in ("GPU task aborted", "ValueError", "OutOfMemoryError"):  # a killed worker, a bug, CUDA OOM
+        assert not gpu.refused(error("ZeroGPU worker error", message)), message
+    assert not gpu.refused(error("ZeroGPU illegal duration", "duration 900 > 300")), "our request was wrong: a bug"
+
+
+def test_a_persons_mistake_inside_a_gpu_call_keeps_its_message(monkeypatch):
+    """`spaces` reports any exception but gradio.Error by class name; the studio's decorated calls turn a
+    UserError into a gradio.Error with its words, so the visitor reads what to mend."""
+    import gradio as gr
+
+    from studio.core.inputs import InputError
+
+    def work(x):
+        raise InputError("the photo is not an image format this app can read")
+
+    with pytest.raises(gr.Error, match="not an image format"):
+        gpu._keeps_messages(work)(1)
+    assert gpu._keeps_messages(lambda x: x + 1)(1) == 2
