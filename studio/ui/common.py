@@ -80,7 +80,7 @@ def said(fn):
         try:
             return fn(*args, **kwargs)
         except gr.Error as e:
-            return f"⚠️ {sentence(e.message)}"
+            return warning_line(e.message)
 
     return wrapper
 
@@ -195,7 +195,7 @@ def check_upload(what: str):
         try:
             open_image(path, what)
         except ImageInputError as e:
-            return None, f"⚠️ {sentence(public_text(str(e)))}"
+            return None, warning_line(str(e))
         return gr.skip(), ""
 
     return check
@@ -205,6 +205,12 @@ def sentence(text: str) -> str:
     """A message as a sentence: capital first letter, full stop."""
     text = text.strip()
     return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else text
+
+
+def warning_line(message: str) -> str:
+    """The one form of a line that says what went wrong beside a control: a warning sign, then the
+    message as a sentence, without server paths."""
+    return f"⚠️ {sentence(public_text(message))}"
 
 
 def upload_image(label: str, **kwargs) -> UploadImage:

@@ -10,8 +10,8 @@ import gradio as gr
 
 from studio.datasets.sources import load
 from studio.training.jobs import JobError
-from studio.core.errors import UserError, public_text
-from studio.ui.common import sentence, user_errors
+from studio.core.errors import UserError
+from studio.ui.common import user_errors, warning_line
 from studio.ui.state import VISITORS
 
 SOURCES = ("MNIST (28 px, as the shipped generator)", "My pictures (a .zip)")
@@ -57,7 +57,7 @@ def inspect(source, archive, size, background):
     try:
         images = read(archive, size, background)
     except UserError as e:  # the zip is taken off the slot, and why is said beside it
-        return f"⚠️ {sentence(public_text(str(e)))}", gr.update(value=None, visible=False), None
+        return warning_line(str(e)), gr.update(value=None, visible=False), None
     return report_text(images.report()), gr.update(value=images.preview(), visible=True), gr.skip()
 
 

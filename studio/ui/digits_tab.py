@@ -15,7 +15,7 @@ from studio.digits.drawing import DrawingError
 from studio.ui import dataset_export
 from studio.ui.digits_browser import LIVE_JS, PICK_BRUSH, PRELOAD_JS, browser_engine, page_latent
 from studio.ui.pickers import load_model, model_choices
-from studio.ui.common import Number, Slider, img_html, one_thread, sentence, upload_image, user_errors
+from studio.ui.common import Number, Slider, img_html, one_thread, upload_image, user_errors, warning_line
 from studio.ui.state import VISITORS
 
 NUM_SLIDERS = 8
@@ -63,7 +63,7 @@ def render_or_say(*controls):
     try:
         return render(*controls), ""
     except gr.Error as e:
-        return gr.skip(), f"⚠️ {sentence(e.message)}"
+        return gr.skip(), warning_line(e.message)
 
 
 def seed_mode(fn):
@@ -133,7 +133,7 @@ def find_twin_of_sketch(value):
     try:  # read inside find_twin's error boundary: an empty canvas is a message, not a traceback
         return find_twin(value if value is not None else {"composite": None})
     except gr.Error as e:
-        return (gr.skip(), gr.skip(), f"⚠️ {sentence(e.message)}", *[gr.skip()] * (4 + NUM_SLIDERS))
+        return (gr.skip(), gr.skip(), warning_line(e.message), *[gr.skip()] * (4 + NUM_SLIDERS))
 
 
 def find_twin_of_upload(path):

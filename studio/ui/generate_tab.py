@@ -13,7 +13,7 @@ from studio.core.images import gif_bytes, png_bytes, strip, upscale
 from studio.core.inputs import InputError
 from studio.digits import MAX_SEED, SLIDER_RANGE
 from studio.digits.directions import METHODS
-from studio.ui.common import Number, Slider, sentence, user_errors
+from studio.ui.common import Number, Slider, user_errors, warning_line
 from studio.ui.pickers import listed_spec, model_choices
 from studio.ui.state import VISITORS
 
@@ -106,7 +106,7 @@ def render_or_say(spec, *controls):
     try:
         return render(spec, *controls), ""
     except gr.Error as e:
-        return gr.skip(), f"⚠️ {sentence(e.message)}"
+        return gr.skip(), warning_line(e.message)
 
 
 def open_or_say(spec, method):
@@ -115,7 +115,7 @@ def open_or_say(spec, method):
     try:
         return open_model(spec, method)
     except gr.Error as e:
-        return (gr.skip(), f"⚠️ {sentence(e.message)}", *[gr.skip()] * (2 + NUM_SLIDERS))
+        return (gr.skip(), warning_line(e.message), *[gr.skip()] * (2 + NUM_SLIDERS))
 
 
 @user_errors

@@ -26,7 +26,7 @@ from studio.core.gpu import refused, zero_gpu
 from studio.core.inputs import InputError, check_number
 from studio.style.steady import Steadier
 from studio.style.tensors import fit
-from studio.ui.common import as_message, sentence, user_errors
+from studio.ui.common import as_message, user_errors, warning_line
 from studio.ui.state import STYLIZER, VISITORS
 
 LIVE_SIZES = [256, 384, 512]
@@ -180,7 +180,7 @@ def check_video(path):
     try:
         probe(path)
     except VideoError as e:
-        return None, f"⚠️ {sentence(public_text(str(e)))}"
+        return None, warning_line(str(e))
     return gr.skip(), ""
 
 
@@ -189,7 +189,7 @@ def paint_video_or_say(video, p1, p2, p3, strength, preserve, size, steady, prog
     try:
         yield from paint_video(video, p1, p2, p3, strength, preserve, size, steady, progress=progress)
     except gr.Error as e:
-        yield gr.skip(), f"⚠️ {sentence(e.message)}"
+        yield gr.skip(), warning_line(e.message)
 
 
 def build(paintings: list, weights: list, strength, preserve) -> dict:

@@ -11,8 +11,8 @@ from studio.style.examples import galleries
 from studio.style.tensors import MAX_OUTPUT
 from studio.ui import live_panel
 from studio.core.inputs import InputError, check_number
-from studio.ui.common import (EncodedImage, Number, SafeEditor, Slider, check_upload, readable, sentence, upload_image,
-                              user_errors)
+from studio.ui.common import (EncodedImage, Number, SafeEditor, Slider, check_upload, readable, upload_image,
+                              user_errors, warning_line)
 from studio.ui.state import STYLIZER, VISITORS
 
 MAX_RECENT = 6  # your own paintings kept in the gallery
@@ -57,7 +57,7 @@ def stylize_live(photo, p1, p2, p3, *rest):
     try:
         return stylize(photo, p1, p2, p3, *rest), ""
     except gr.Error as e:
-        return gr.skip(), f"⚠️ {sentence(e.message)}"
+        return gr.skip(), warning_line(e.message)
 
 
 def check_size(size):
@@ -65,7 +65,7 @@ def check_size(size):
     try:
         check_number("output size", size, 256, MAX_OUTPUT, integer=True)
     except InputError as e:
-        return f"⚠️ {sentence(str(e))}"
+        return warning_line(str(e))
     return ""
 
 
@@ -143,7 +143,7 @@ def classic_or_say(*args):
     try:
         yield from classic(*args)
     except gr.Error as e:
-        yield gr.skip(), gr.skip(), f"⚠️ {sentence(e.message)}", gr.skip()
+        yield gr.skip(), gr.skip(), warning_line(e.message), gr.skip()
 
 
 def _loss_plot(rows):
