@@ -222,7 +222,7 @@ def test_a_zip_of_ones_own_pictures_is_previewed_trained_and_a_hostile_one_refus
                                                                                           hostile=True)))
     page.get_by_text("outside its folder").first.wait_for(timeout=30000)
     assert not (tmp_path.parent / "escaped.png").exists()
-    page.locator("#train-data-zip button[aria-label='Clear']").first.click()
+    page.locator("#train-data-zip input[type=file]").wait_for(state="attached")  # the refused zip was taken off
     page.locator("#train-data-zip input[type=file]").set_input_files(str(_zip_of_squares(tmp_path / "good.zip")))
     report = page.locator("#train-data-report")
     page.wait_for_function("() => document.querySelector('#train-data-report').innerText.includes('16 pictures')",
