@@ -113,3 +113,17 @@ def test_capabilities_never_import_the_front_ends(capability):
 def test_every_module_lives_in_a_package_folder():
     loose = [m for m in modules() if package_of(m) == "top" and m not in ("studio", "studio.__main__")]
     assert not loose, f"modules outside the capability folders: {loose}"
+
+
+def test_no_test_folder_shadows_a_package_the_studio_imports():
+    """pytest puts tests/ on sys.path: a folder there named like a package (datasets, spaces, torch) would be
+    imported in its place wherever the package is not installed, and importorskip would not skip."""
+    import re
+
+    tests = Path(__file__).resolve().parent
+    wanted = {re.split(r"[<>=\[ ;#]", line.strip())[0].lower().replace("-", "_")
+              for req in ("requirements.txt", "requirements-dev.txt") for line in (tests.parent / req).read_text().splitlines()
+              if line.strip() and not line.startswith(("#", "-"))}
+    wanted |= {"datasets", "spaces", "studio"}
+    shadowing = sorted(p.name for p in tests.iterdir() if p.is_dir() and p.name.lower() in wanted)
+    assert not shadowing
