@@ -74,9 +74,14 @@ def test_corrupt_cache_entry_is_refetched(server, cache, monkeypatch):
 
 
 def test_unreachable_address(cache, monkeypatch):
+    """Offline, one whole sentence: what is missing, why in words, and where to put the files; no address."""
     monkeypatch.setattr(weights, "MICROAST_URL", "http://127.0.0.1:9/{name}")
-    with pytest.raises(WeightsError, match="could not download"):
+    with pytest.raises(WeightsError, match="could not download") as caught:
         resolve_microast()
+    text = str(caught.value)
+    assert text.startswith("the MicroAST style weights are not on this machine")
+    assert "the connection was refused" in text and "shared/weights/microast" in text and "STUDIO_WEIGHTS_DIR" in text
+    assert "http" not in text and "Errno" not in text
 
 
 def test_wrong_file_in_explicit_folder(microast_dir, tmp_path, cache):

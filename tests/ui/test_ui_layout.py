@@ -88,3 +88,20 @@ def test_the_painted_photo_stays_in_view_while_the_strength_is_dragged(sized, vi
     assert not page.locator("#style-painting-2").is_visible()
     page.locator("#style-add-painting").click()
     page.locator("#style-painting-2").wait_for(timeout=10000)
+
+
+@pytest.mark.browser
+def test_plain_words_come_before_numbers(sized):
+    """The status says what the generator draws; the measures wait behind "How good is it?"; sliders
+    have names a person understands; a run is never shown by its server path."""
+    page = sized((1280, 800))
+    status = page.locator("#digits-status")
+    text = status.inner_text()
+    assert "Draws digits that a separate reader recognises" in text and "FID" not in text.split("How good")[0]
+    status.get_by_text("How good is it?").click()
+    status.get_by_text("FID").wait_for(timeout=10000)
+    labels = page.locator("[id^=dir-slider-] label, [id^=dir-slider-] [data-testid=block-info]").all_inner_texts()
+    assert "Slant" in " ".join(labels) and not [t for t in labels if t.lower().startswith("direction")]
+    page.locator("#model-picker input").click()
+    options = page.locator("ul[role='listbox']").inner_text(timeout=10000)
+    assert "shipped" in options and "/" not in options
