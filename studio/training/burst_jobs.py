@@ -32,16 +32,22 @@ def burst_seconds(cfg: TrainConfig, seconds: float) -> float:
     return seconds + BURST_OVERHEAD_S
 
 
-def train_burst_on_cpu(cfg: TrainConfig, seconds: float) -> dict:
+def _burst(cfg: TrainConfig, seconds: float) -> dict:
     """One burst that ends early when the run folder's STOP file appears. A file, not a flag: on
     ZeroGPU the decorated call runs in a forked process, which sees none of this one's memory."""
     stop = RunFolder(cfg.out).stop
     return train_burst(cfg, seconds, should_stop=stop.exists)
 
 
+def train_burst_on_cpu(cfg: TrainConfig, seconds: float) -> dict:
+    """The burst on the CPU, whatever the run's device says: on ZeroGPU `spaces` makes CUDA look
+    available in every thread, but only a decorated call may initialise it ("auto" would pick it here)."""
+    return _burst(replace(cfg, device="cpu"), seconds)
+
+
 @gpu(duration=burst_seconds)
 def train_burst_on_gpu(cfg: TrainConfig, seconds: float) -> dict:
-    return train_burst_on_cpu(cfg, seconds)
+    return _burst(cfg, seconds)
 
 
 class BurstRunner(JobRunner):

@@ -107,3 +107,24 @@ def test_a_failed_burst_is_said_and_a_second_start_refused_while_running(tiny_co
     assert list(runner.chain()) == ["Training failed: No space left on device"]
     assert runner.status()["state"] == "failed" and runner.status()["error"] == "No space left on device"
     assert runner.stop().message() == "No job is running."
+
+
+def test_the_cpu_burst_stays_on_the_cpu_whatever_the_runs_device(tiny_config, monkeypatch):
+    """On ZeroGPU, `spaces` makes torch.cuda.is_available() true in every thread while only its decorated
+    calls may initialise CUDA: the CPU fallback must not hand device "auto" to the trainer, which would
+    pick CUDA there."""
+    from studio.training import trainer
+
+    class Picked(Exception):
+        pass
+
+    picked = []
+
+    def record(name):
+        picked.append(name)
+        raise Picked
+
+    monkeypatch.setattr(trainer, "pick_device", record)
+    with pytest.raises(Picked):
+        burst_jobs.train_burst_on_cpu(tiny_config(**{**SETTINGS, "device": "auto"}), 30)
+    assert picked == ["cpu"]
