@@ -8,9 +8,13 @@ import os
 # and slider p95 177 -> 112 ms, for about 6 ms more per 512 px stylisation on an idle machine.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from studio.ui import build_app, launch  # noqa: E402
+# A child started with multiprocessing's "spawn" (the style engine, a classic run) runs this file again
+# as __mp_main__. It needs none of the app: building it there would import gradio and `spaces` (which,
+# on ZeroGPU, patches torch in the child) and load the generator a second time.
+if __name__ != "__mp_main__":
+    from studio.ui import build_app, launch
 
-demo = build_app(os.environ.get("STUDIO_GENERATOR", "shipped"))
+    demo = build_app(os.environ.get("STUDIO_GENERATOR", "shipped"))
 
-if __name__ == "__main__":
-    launch(demo)
+    if __name__ == "__main__":
+        launch(demo)

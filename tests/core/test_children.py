@@ -73,3 +73,20 @@ def test_a_log_given_as_a_path_is_closed_once_the_child_ends(tmp_path):
 
     assert open_in_this_process() == []
     assert sorted(log.read_text().split()) == ["err", "out"]  # both streams, in whichever order they landed
+
+
+@pytest.mark.app
+def test_a_spawned_child_does_not_build_the_app_or_import_spaces_again():
+    """multiprocessing's spawn runs the parent's main file again in the child, as __mp_main__: app.py
+    must then build nothing (no gradio, no `spaces` patching torch, no second generator)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = ("import runpy, sys; runpy.run_path('app.py', run_name='__mp_main__'); "
+            "print(*[m in sys.modules for m in ('spaces', 'gradio', 'studio.ui', 'torch')])")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "SPACES_ZERO_GPU": "true"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["False"] * 4
