@@ -54,7 +54,7 @@ the MNIST test set. Prints its time up front; resumes where it stopped; writes t
 def register(sub) -> None:
     p = command(sub, "train", TRAIN_DOC, "train the MNIST GAN (resumable; works under torchrun)", train)
     p.add_argument("--recipe", help=f"named settings to start from: {', '.join(recipes.names())}")
-    p.add_argument("--threads", type=int, help="CPU threads for torch (default: all cores)")
+    p.add_argument("--threads", type=int, help="CPU threads for torch (default: the cores idle when it starts)")
     p.add_argument("--estimate", action="store_true", help="time a few steps here, print how long the run "
                    "would take, and stop (nothing is trained or written)")
     TrainConfig.add_arguments(p)
@@ -107,6 +107,10 @@ def train(args) -> int:
         if not 1 <= args.threads <= 256:
             return fail("--threads must be from 1 to 256")
         torch.set_num_threads(args.threads)
+    elif world == 1:  # on a shared machine, only the cores idle now (studio.core.cores says why)
+        from studio.core.cores import idle_cores
+
+        torch.set_num_threads(min(torch.get_num_threads(), idle_cores()))
     phases = configs_from_args(args)
     if args.estimate:
         return estimate(phases)
