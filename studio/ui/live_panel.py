@@ -111,16 +111,20 @@ def _video_command(src, paintings, out, strength, preserve, size, steady) -> lis
     return cmd
 
 
-def _video_on_gpu(video, paintings, out, strength, preserve, size, steady) -> tuple[str, str]:
-    """ZeroGPU: the whole video as one decorated call in this process (a GPU cannot reach a child)."""
+def _video_on_gpu(video, paintings, out, strength, preserve, size, steady) -> tuple[str, str] | None:
+    """ZeroGPU: the whole video as one decorated call in this process (a GPU cannot reach a child);
+    None when it is more work than one call may ask for (it then goes to the CPU, not to an abort)."""
     from studio.style.video import probe
-    from studio.style.zero import paint_video_on_gpu
+    from studio.style.zero import fits_one_call, paint_video_on_gpu, video_seconds
 
     strength = check_number("strength", strength, 0, 1)
     max_size = None if size in (None, "", VIDEO_SIZES[0]) else int(check_number("output size", size, 64, 4096,
                                                                                  integer=True))
+    args = (video, paintings, out, strength, bool(preserve), max_size, bool(steady), probe(video))
+    if not fits_one_call(video_seconds(*args)):
+        return None
     start = time.monotonic()
-    paint_video_on_gpu(video, paintings, out, strength, bool(preserve), max_size, bool(steady), probe(video))
+    paint_video_on_gpu(*args)
     return str(out), f"Painted on the GPU in {time.monotonic() - start:.0f} s."
 
 
@@ -137,8 +141,11 @@ def paint_video(video, p1, p2, p3, strength, preserve, size, steady, progress=gr
     if zero_gpu():
         try:
             yield gr.skip(), "Painting on the GPU…"
-            yield _video_on_gpu(video, paintings, out, strength, preserve, size, steady)
-            return
+            done = _video_on_gpu(video, paintings, out, strength, preserve, size, steady)
+            if done is not None:
+                yield done
+                return
+            gr.Warning("This video is more work than one GPU call may take; it is painted on the CPU, more slowly.")
         except Exception as e:  # noqa: BLE001 - a refusal goes on below, on the CPU; anything else is raised
             if not refused(e):
                 raise

@@ -24,6 +24,21 @@ def test_bigger_work_asks_for_more_time():
         zero.video_seconds("v", ["s"], "o", 1, False, 640, True, clip(30))
 
 
+def test_the_largest_allowed_inputs_fit_one_call_or_go_to_the_cpu_before_asking():
+    """A picture at the largest output size fits one call; the longest video allowed (60 s of 4K at 30 fps)
+    does not, so it is painted on the CPU instead of being asked for, cut off at the bound and aborted."""
+    from studio.style.tensors import MAX_OUTPUT
+    from studio.style.video import MAX_SECONDS
+
+    largest = zero.picture_seconds("p.png", ["a", "b", "c"], max_size=MAX_OUTPUT)
+    assert zero.fits_one_call(largest) and gpu.bounded(largest) >= largest
+    longest = VideoInfo(3840, 2160, Fraction(30), int(MAX_SECONDS * 30), MAX_SECONDS, True)
+    assert not zero.fits_one_call(zero.video_seconds("v", ["s"], "o", 1, False, None, True, longest))
+    short = VideoInfo(640, 360, Fraction(30), 150, 5, False)
+    seconds = zero.video_seconds("v", ["s"], "o", 1, False, None, True, short)
+    assert zero.fits_one_call(seconds) and gpu.bounded(seconds) >= seconds
+
+
 @pytest.mark.slow
 def test_on_zero_gpu_a_picture_is_painted_by_the_gpu_call_or_on_refusal_by_the_cpu(
         monkeypatch, fast_stylizer, photos, paintings):
