@@ -39,6 +39,16 @@ def test_the_largest_allowed_inputs_fit_one_call_or_go_to_the_cpu_before_asking(
     assert zero.fits_one_call(seconds) and gpu.bounded(seconds) >= seconds
 
 
+def test_on_zero_gpu_a_drag_is_painted_on_the_cpu_and_spends_no_gpu_call(monkeypatch):
+    monkeypatch.setattr(gpu, "zero_gpu", lambda: True)
+    monkeypatch.setattr(zero, "paint_on_gpu", lambda *a, **k: pytest.fail("a slider's move asked for the GPU"))
+    painted = []
+    engine = zero.ZeroGpuStylizer(cpu=lambda: lambda *args: painted.append(args[5]) or "picture")
+    for size in (256, 768, zero.CPU_UP_TO, "768"):
+        assert engine("photo.png", ["painting.png"], None, 0.5, False, size) == "picture"
+    assert painted == [256, 768, zero.CPU_UP_TO, "768"]
+
+
 @pytest.mark.slow
 def test_on_zero_gpu_a_picture_is_painted_by_the_gpu_call_or_on_refusal_by_the_cpu(
         monkeypatch, fast_stylizer, photos, paintings):
@@ -51,16 +61,16 @@ def test_on_zero_gpu_a_picture_is_painted_by_the_gpu_call_or_on_refusal_by_the_c
 
     monkeypatch.setattr(zero, "paint_on_gpu", on_gpu)
     engine = zero.ZeroGpuStylizer(cpu=lambda: pytest.fail("the CPU engine started though the GPU answered"))
-    picture = engine(photos[0], [paintings[0]], None, 1.0, False, 256)
-    assert calls == [256] and max(picture.size) == 256
+    picture = engine(photos[0], [paintings[0]], None, 1.0, False, 1088)
+    assert calls == [1088] and max(picture.size) <= 1088  # photos are never enlarged
 
     def refuse(*args, **kwargs):
         raise QuotaError("You have exceeded your GPU quota")
 
     monkeypatch.setattr(zero, "paint_on_gpu", refuse)
     engine = zero.ZeroGpuStylizer(cpu=lambda: fast_stylizer, note=notes.append)
-    png = engine.png(photos[0], [paintings[0]], None, 1.0, False, 256)
+    png = engine.png(photos[0], [paintings[0]], None, 1.0, False, 1088)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(notes) == 1 and "CPU" in notes[0]
-    again = np.asarray(fast_stylizer(photos[0], [paintings[0]], None, 1.0, False, 256))
+    again = np.asarray(fast_stylizer(photos[0], [paintings[0]], None, 1.0, False, 1088))
     assert np.array_equal(np.asarray(picture), again)  # the same picture either way
     assert engine.cpu() is fast_stylizer
