@@ -118,7 +118,11 @@ def train(args) -> int:
 
     if world > 1:
         import torch.distributed as dist
-        dist.init_process_group("nccl" if pick_device(phases[0].device).type == "cuda" else "gloo")
+
+        cuda = pick_device(phases[0].device).type == "cuda"
+        if cuda:  # each rank's own GPU before NCCL starts, or every rank's communicator lands on GPU 0
+            torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", 0)))
+        dist.init_process_group("nccl" if cuda else "gloo")
     for i, cfg in enumerate(phases):
         result = run_phase(cfg, rank, world, stop, f"phase {i + 1}/{len(phases)}" if len(phases) > 1 else "train")
         print(json.dumps({**result, "rank": rank, "world_size": world}))

@@ -244,6 +244,20 @@ class Trainer:
             f.write(json.dumps(record) + "\n")
         on_record(record)
 
+    def _stopping(self, should_stop, session_start: float) -> bool:
+        """Stop before this step? Under torchrun every rank stops at the same step: one rank's Stop (a
+        signal, its own clock's time limit) is every rank's, or the others would wait in their next
+        all-reduce for a rank that has left."""
+        minutes = self.cfg.minutes
+        local = bool(should_stop()) or bool(minutes and time.time() - session_start > minutes * 60)
+        if self.world_size == 1:
+            return local
+        import torch.distributed as dist
+
+        flag = torch.tensor([float(local)], device=self.device)
+        dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+        return bool(flag.item())
+
     def run(self, should_stop=lambda: False, on_record=lambda r: None, progress=None) -> dict:
         """Train until total_steps or should_stop() is true. Returns the final status record."""
         cfg, total = self.cfg, self.cfg.total_steps
@@ -263,11 +277,8 @@ class Trainer:
         session_start = time.time()
         self.last_session_seconds = 0.0
         while self.step < total:
-            if should_stop():
+            if self._stopping(should_stop, session_start):  # a Stop, or the time limit: a clean stop
                 status = "stopped"
-                break
-            if cfg.minutes and time.time() - session_start > cfg.minutes * 60:
-                status = "stopped"  # the time limit: a clean stop, with its checkpoint
                 break
             t0 = time.time()
             rec = self.train_step(batches)
