@@ -1,6 +1,6 @@
 """Class accuracy of a GAN trained from scratch, against wall-clock time.
 
-    python bench/train.py [--minutes 10] [--score-every 250] [--stop-at-90] [--recipe NAME] [any train option]
+    python bench/train.py [--budget 10] [--score-every 250] [--stop-at-90] [--recipe NAME] [any train option]
 
 Trains with the project's trainer (same code as the CLI and the Train tab, and the same
 settings: TrainConfig's, from which every option of `python -m studio train` is taken) on real
@@ -27,7 +27,7 @@ from studio.training.trainer import Trainer  # noqa: E402
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--minutes", type=float, default=10)
+    ap.add_argument("--budget", type=float, default=10, help="minutes of wall clock at most (--minutes is the run's own limit)")
     ap.add_argument("--score-every", type=int, default=250, help="steps between class-accuracy scores")
     ap.add_argument("--stop-at-90", action="store_true", help="end the run once it reaches 90 %%")
     ap.add_argument("--recipe", help="start from a recipe's first phase")
@@ -44,7 +44,7 @@ def main() -> int:
         trainer = Trainer(cfg)
         evaluator = Evaluator()
         evaluator.real()
-        deadline = t0 + args.minutes * 60
+        deadline = t0 + args.budget * 60
         first90 = None
         print(f"{'wall s':>7} {'step':>6} {'class acc':>9}", flush=True)
 
@@ -64,7 +64,7 @@ def main() -> int:
         # should_stop is polled before every step: use it as the per-step hook
         trainer.run(should_stop=lambda: trainer.step > 0 and on_step())
     print(f"reached 90 % class accuracy after {first90:.0f} s" if first90 else
-          f"did not reach 90 % within {args.minutes:g} min")
+          f"did not reach 90 % within {args.budget:g} min")
     return 0
 
 
