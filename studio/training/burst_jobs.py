@@ -76,25 +76,31 @@ class BurstRunner(JobRunner):
             return run_dir
 
     def chain(self, note=lambda message: None):
-        """Burst after burst until the run is finished or stopped; yields a line after each. On a
-        ZeroGPU refusal (quota spent) the bursts go on, on the CPU, with a note."""
-        burst = self.burst
+        """Burst after burst until the run is finished or stopped; yields a line after each. A burst
+        ZeroGPU refuses (quota spent, no GPU free) runs on the CPU, with a note the first time, and the
+        next burst asks for the GPU again. "GPU time used" is the whole of each GPU call, as ZeroGPU
+        counts it, not only its training steps."""
+        noted = False
         try:
             while self.running() and not self.stop_requested:
                 self._done.clear()
                 self.state = "training"
                 try:
-                    result = burst(self.config, self.config.burst_seconds)
-                except Exception as e:  # noqa: BLE001 - a refusal moves to the CPU; a failure is shown
-                    if burst is self.on_cpu or not refused(e):
-                        raise
-                    note(f"No GPU this time ({str(e)[:200]}); the bursts go on on the CPU, more slowly.")
-                    burst = self.on_cpu
-                    continue
+                    started, on_gpu = time.monotonic(), self.burst is not self.on_cpu
+                    try:
+                        result = self.burst(self.config, self.config.burst_seconds)
+                    except Exception as e:  # noqa: BLE001 - a refusal runs on the CPU; a failure is shown
+                        if not on_gpu or not refused(e):
+                            raise
+                        if not noted:
+                            note(f"No GPU this time ({str(e)[:200]}); the bursts go on on the CPU, more slowly.")
+                            noted = True
+                        started, on_gpu = time.monotonic(), False
+                        result = self.on_cpu(self.config, self.config.burst_seconds)
                 finally:
                     self._done.set()
                 self.bursts += 1
-                self.gpu_seconds += result["burst_seconds"] if burst is not self.on_cpu else 0.0
+                self.gpu_seconds += time.monotonic() - started if on_gpu else 0.0
                 if result["step"] >= result["total"]:
                     self.state = "finished"
                 yield self.line(result)

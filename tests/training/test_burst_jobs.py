@@ -96,6 +96,27 @@ def test_a_refused_gpu_moves_the_bursts_to_the_cpu(tiny_config, tmp_path, mnist_
     assert lines[-1].startswith("Burst 2: step 12 / 12")
 
 
+def test_after_a_refusal_the_next_burst_asks_for_the_gpu_again(tiny_config, tmp_path, mnist_available, monkeypatch):
+    class QuotaError(Exception):
+        title = "ZeroGPU quota exceeded"
+
+    asked = []
+
+    def sometimes(cfg, seconds):
+        asked.append(len(asked))
+        if len(asked) == 1:
+            raise QuotaError("No GPU was available")
+        time.sleep(0.2)  # the call's own time (hand-over, loading) counts as GPU time too
+        return functools.partial(train_burst, max_steps=6)(cfg, seconds)
+
+    monkeypatch.setattr(burst_jobs, "train_burst", functools.partial(train_burst, max_steps=6))
+    runner = BurstRunner(tmp_path, burst=sometimes)
+    runner.start(tiny_config(**SETTINGS))
+    list(runner.chain())
+    assert asked == [0, 1] and runner.bursts == 2 and runner.state == "finished"
+    assert runner.gpu_seconds >= 0.2, "the second burst ran on the GPU, and its whole call is counted"
+
+
 def test_a_failed_burst_is_said_and_a_second_start_refused_while_running(tiny_config, tmp_path, mnist_available):
     def broken(cfg, seconds):
         raise OSError("No space left on device")
