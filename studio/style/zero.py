@@ -34,6 +34,11 @@ def engine():
         return _engine
 
 
+def loaded():
+    """The engine on CUDA if it was placed already, else None (nothing is loaded here)."""
+    return _engine
+
+
 def picture_seconds(photo, paintings, weights=None, strength=1.0, preserve_color=False, max_size=1024,
                     mask=None) -> float:
     """At most max_size on the long side: a square of it bounds the pixels painted."""

@@ -107,14 +107,14 @@ class StylizerSlot:
         self.stylizer = None
         self.error: str | None = None
 
-    def get(self):
+    def get(self, at_import: bool = False):
         from studio.style.worker import StyleWorker, StyleWorkerError
         from studio.style.weights import WeightsError
 
         with self._lock:
             if self.stylizer is None:
                 try:
-                    self.stylizer = self._zero_gpu(StyleWorker) if zero_gpu() else StyleWorker()
+                    self.stylizer = self._zero_gpu(StyleWorker, at_import) if zero_gpu() else StyleWorker()
                     self.error = None
                 except (WeightsError, StyleWorkerError) as e:
                     self.error = str(e)
@@ -128,15 +128,20 @@ class StylizerSlot:
         return engine.cpu() if hasattr(engine, "cpu") else engine
 
     @staticmethod
-    def _zero_gpu(cpu):
-        """On ZeroGPU: the engine on CUDA in this process (placed there now, at import, as ZeroGPU
-        asks), with the CPU engine behind it for calls ZeroGPU refuses."""
+    def _zero_gpu(cpu, at_import: bool):
+        """On ZeroGPU: the engine on CUDA in this process (placed there at import, as ZeroGPU asks),
+        with the CPU engine behind it for calls ZeroGPU refuses. A request (a handler thread) never
+        places it: `spaces` emulates CUDA only in the thread that imported it, and a real CUDA
+        start there fails; if placing it at import failed, the CPU engine paints."""
         import gradio as gr
 
-        from studio.style.zero import ZeroGpuStylizer, engine
+        from studio.style import zero
 
-        engine()
-        return ZeroGpuStylizer(cpu, note=gr.Warning)
+        if not at_import and zero.loaded() is None:
+            log.warning("the style engine was not placed on the GPU at import: painting on the CPU")
+            return cpu()
+        zero.engine()
+        return zero.ZeroGpuStylizer(cpu, note=gr.Warning)
 
     def describe(self) -> str:
         from studio.style.weights import WeightsError, resolve_microast
@@ -153,7 +158,7 @@ class StylizerSlot:
 STYLIZER = StylizerSlot()
 if zero_gpu():
     try:
-        STYLIZER.get()  # models on (emulated) CUDA at import time, as ZeroGPU asks
+        STYLIZER.get(at_import=True)  # models on (emulated) CUDA at import time, as ZeroGPU asks
     except Exception as e:  # noqa: BLE001 - the app starts anyway; the first stylisation says why
         log.warning("the style engine could not be placed on the GPU: %s", e)
 

@@ -74,3 +74,4 @@ def test_on_zero_gpu_a_picture_is_painted_by_the_gpu_call_or_on_refusal_by_the_c
     again = np.asarray(fast_stylizer(photos[0], [paintings[0]], None, 1.0, False, 1088))
     assert np.array_equal(np.asarray(picture), again)  # the same picture either way
     assert engine.cpu() is fast_stylizer
+
