@@ -14,7 +14,14 @@ import time
 
 import torch
 
+from studio.core.gpu import zero_gpu
 from studio.training.config import TrainConfig
+
+
+def estimate_device(cfg: TrainConfig) -> str:
+    """Where the timed steps run: the run's own device, except on ZeroGPU, where an estimate is asked
+    for from a handler thread and only a GPU call may start CUDA; it is timed on the CPU there."""
+    return "cpu" if zero_gpu() else cfg.device
 
 
 def steps_per_second(cfg: TrainConfig, steps: int = 5, warmup: int = 2) -> float:
@@ -22,7 +29,7 @@ def steps_per_second(cfg: TrainConfig, steps: int = 5, warmup: int = 2) -> float
     from studio.training.trainer import Trainer
 
     with tempfile.TemporaryDirectory(prefix="studio-estimate-") as tmp:
-        probe = dataclasses.replace(cfg, out=tmp, resume=False)
+        probe = dataclasses.replace(cfg, out=tmp, resume=False, device=estimate_device(cfg))
         if cfg.data and cfg.out:  # a set already read into the run folder is read from there
             from studio.core.runfiles import RunFolder
 
@@ -53,5 +60,6 @@ def _sync(device: torch.device) -> None:
 def describe(cfg: TrainConfig, rate: float) -> str:
     seconds = cfg.total_steps / rate
     took = f"{seconds / 3600:.1f} h" if seconds >= 5400 else f"{max(1, round(seconds / 60))} min"
-    return (f"about {took} for {cfg.total_steps:,} steps ({rate:.1f} steps/s measured here just now; "
+    where = "on this Space's CPU; GPU bursts go faster" if estimate_device(cfg) != cfg.device else "here"
+    return (f"about {took} for {cfg.total_steps:,} steps ({rate:.1f} steps/s measured {where} just now; "
             "evaluations and sample grids add to it)")

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from studio.cli import main
 from studio.training.estimate import describe, steps_per_second
 
@@ -25,3 +27,24 @@ def test_the_cli_prints_it_and_trains_nothing(tmp_path, capsys):
                  "--g-channels", "8", "--d-channels", "8", "--out", str(out)]) == 0
     assert re.search(r"about \d+ min for 600 steps \([\d.]+ steps/s measured here", capsys.readouterr().out)
     assert not out.exists()
+
+
+def test_on_zero_gpu_the_estimate_is_timed_on_the_cpu(tiny_config, monkeypatch):
+    """An estimate runs in a handler thread, where `spaces` forbids starting CUDA: it never asks for it."""
+    from studio.training import estimate, trainer
+
+    class Built(Exception):
+        pass
+
+    devices = []
+
+    def record(cfg, *args, **kwargs):
+        devices.append(cfg.device)
+        raise Built
+
+    monkeypatch.setattr(estimate, "zero_gpu", lambda: True)
+    monkeypatch.setattr(trainer, "Trainer", record)
+    with pytest.raises(Built):
+        estimate.steps_per_second(tiny_config(device="auto"))
+    assert devices == ["cpu"]
+    assert "on this Space's CPU" in estimate.describe(tiny_config(device="auto", steps=100), 5.0)
