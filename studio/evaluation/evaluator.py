@@ -10,6 +10,8 @@ floor (10k training images against the 10k test images).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -35,13 +37,20 @@ def digit_classes(classes: list[str]) -> bool:
     return [str(c).split(" ")[0] for c in classes] == [str(d) for d in range(10)]
 
 
+_REAL: dict[tuple[str, str], tuple] = {}  # (classifier, data folder) -> the test set's (features, probs, labels)
+
+
 class Evaluator:
     """Wraps the classifier; caches the real test-set features since every score needs them."""
 
     def __init__(self, classifier_path=paths.DEFAULT_CLASSIFIER, data_root=None):
         self.classifier, _ = load_classifier(classifier_path)
         self.data_root = data_root
-        self._real = None
+        # Shared by every evaluator of this process with the same classifier and data: a run trained
+        # in bursts builds a trainer, and so an evaluator, per burst, and 10,000 embeddings each time
+        # were most of a short burst's overhead.
+        self._key = (str(Path(classifier_path).resolve()), str(paths.data_dir(data_root)))
+        self._real = _REAL.get(self._key)
 
     @torch.no_grad()
     def embed(self, images: torch.Tensor, batch: int = 1000) -> tuple[np.ndarray, np.ndarray]:
@@ -58,7 +67,7 @@ class Evaluator:
         if self._real is None:
             x, y = load_mnist(self.data_root, train=False)
             f, p = self.embed(to_model_range(x))
-            self._real = (f, p, y.numpy())
+            self._real = _REAL[self._key] = (f, p, y.numpy())
         return self._real
 
     def _train_features(self, n: int, seed: int) -> np.ndarray:

@@ -94,3 +94,13 @@ def test_cli_missing_generator(tmp_path):
     r = subprocess.run([sys.executable, "-m", "studio", "evaluate", "--generator", str(tmp_path / "x.safetensors")],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "does not exist" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.slow
+def test_a_second_evaluator_reuses_the_test_sets_features(mnist_available, monkeypatch):
+    """A run trained in bursts builds an evaluator per burst: the 10,000 embeddings are made once a process."""
+    from studio.evaluation import evaluator as mod
+
+    first = mod.Evaluator(data_root=mnist_available).real()
+    monkeypatch.setattr(mod.Evaluator, "embed", lambda *a, **k: pytest.fail("embedded the test set again"))
+    assert mod.Evaluator(data_root=mnist_available).real() is first
