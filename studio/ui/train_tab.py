@@ -236,7 +236,7 @@ def build(digits: dict) -> dict:
             with gr.Row():
                 start_btn = gr.Button("Train", variant="primary", elem_id="train-start")
                 stop_btn = gr.Button("Stop", variant="stop", elem_id="train-stop")
-                resume_btn = gr.Button("Resume")
+                resume_btn = gr.Button("Resume", elem_id="train-resume")
                 estimate_btn = gr.Button("Estimate time", elem_id="train-estimate")
             with gr.Row():
                 use_btn = gr.Button("Use in Digits", elem_id="train-use")

@@ -231,12 +231,16 @@ def test_a_zip_of_ones_own_pictures_is_previewed_trained_and_a_hostile_one_refus
     page.locator("#train-data-preview img").wait_for(timeout=10000)
     page.locator("#train-steps input").fill("400")
     page.locator("#train-start").click()
-    page.wait_for_function("() => document.querySelector('#train-status').innerText.includes('images/s')",
-                           timeout=60000)
+    # On your own machine every page shows the owner's one job: wait for this run, not an earlier test's.
+    page.locator("#train-message").get_by_text("Started").wait_for(timeout=60000)
+    name = page.locator("#train-message").inner_text().split("Started", 1)[1].strip(" .*\n")
+    page.wait_for_function("(n) => { const s = document.querySelector('#train-status').innerText; "
+                           "return s.includes(n) && s.includes('images/s'); }", arg=name, timeout=60000)
     page.locator("#train-stop").click()  # stopped, then resumed to the end
-    page.wait_for_function("() => document.querySelector('#train-status').innerText.includes('stopped')",
-                           timeout=30000)
-    page.get_by_role("button", name="Resume").click()
+    page.wait_for_function("(n) => { const s = document.querySelector('#train-status').innerText; "
+                           "return s.includes(n) && s.includes('stopped'); }", arg=name, timeout=30000)
+    page.locator("#train-resume").click()
+    page.locator("#train-message").get_by_text("Resumed").wait_for(timeout=60000)
     page.locator("#train-grid").scroll_into_view_if_needed()  # a lazy image loads only once in view
     page.locator("#train-grid img").wait_for(timeout=120000)
     page.wait_for_function("() => document.querySelector('#train-status').innerText.includes('finished')",
