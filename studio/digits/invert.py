@@ -24,6 +24,7 @@ import torch
 from PIL import Image
 
 from studio.core import paths
+from studio.core.devices import seeded
 from studio.core.gpu import gpu
 from studio.core.images import to_pil
 from studio.core.inputs import InputError
@@ -87,14 +88,56 @@ class Inverter:
         return twin
 
     def invert(self, ink: torch.Tensor) -> list[Twin]:
-        """ink (N, 1, 28, 28) in [0, 1], already read like MNIST -> one twin per picture."""
+        """ink (N, 1, 28, 28) in [0, 1], already read like MNIST -> one twin per picture. Pictures that
+        need as many classes searched are searched together."""
         dev = next(self.generator.parameters()).device
         with torch.inference_mode():
             target = ink.float().to(dev) * 2 - 1
-            owner, classes, starts, probs = self._candidates(target)
+            z0, probs = self.propose(target)
+        need = self.classes_needed(probs).tolist()  # the one read mid-search: how many rows each picture gets
+        twins: list[Twin | None] = [None] * len(need)
+        for k in sorted(set(need)):
+            group = [i for i, v in enumerate(need) if v == k]
+            fit = self.fit(target[group], None if z0 is None else z0[group], probs[group], k)
+            for i, twin in zip(group, self._twins(fit, ink[group])):
+                twins[i] = twin
+        return twins
+
+    def propose(self, target: torch.Tensor):
+        """The encoder's latents (N, d) and class probabilities (N, 10); without an encoder, no latents
+        and every class alike."""
+        if self.encoder is None:
+            return None, torch.full((target.shape[0], NUM_CLASSES), 1.0 / NUM_CLASSES, device=target.device)
+        z0, logits = self.encoder(target)
+        return z0, logits.softmax(1)
+
+    def classes_needed(self, probs: torch.Tensor) -> torch.Tensor:
+        """Classes to search per picture: the likeliest until they hold CLASS_MASS, up to TOP_K (every
+        class without an encoder)."""
+        if self.encoder is None:
+            return torch.full((probs.shape[0],), NUM_CLASSES, device=probs.device)
+        top_p = probs.topk(TOP_K, dim=1).values
+        return ((top_p.cumsum(1) - top_p) < CLASS_MASS).sum(1)
+
+    def fit(self, target: torch.Tensor, z0: torch.Tensor | None, probs: torch.Tensor, k: int):
+        """The search for N pictures in [-1, 1], each over its k likeliest classes with RESTARTS starts,
+        all on the generator's device: (latents (M, d), classes (M,), redrawn (M, 1, 28, 28), pixel
+        errors (M,), each picture's best row (N,), class probabilities (N, 10))."""
+        n, d, dev = target.shape[0], self.generator.config.latent_dim, target.device
+        rows = k * RESTARTS
+        gen = seeded(0, dev)  # the same drawing always gets the same twin
+        with torch.inference_mode():
+            if z0 is None:  # every class in order, from random latents
+                classes = torch.arange(NUM_CLASSES, device=dev).repeat_interleave(RESTARTS).repeat(n)
+                starts = 0.7 * torch.randn(n * rows, d, generator=gen, device=dev)
+            else:  # the encoder's latent first, then nudged copies of it
+                classes = probs.topk(k, dim=1).indices.flatten().repeat_interleave(RESTARTS)
+                nudge = torch.randn(n * rows, d, generator=gen, device=dev) * 0.5
+                nudge[::RESTARTS] = 0
+                starts = z0.repeat_interleave(rows, 0) + nudge
         z = starts.clone().requires_grad_(True)
         y = one_hot(classes).to(dev)
-        goal = target[owner]
+        goal = target.repeat_interleave(rows, 0)
         opt = torch.optim.Adam([z], lr=LR)
         for _ in range(self.steps):
             err = (self.generator(z, y) - goal).pow(2).flatten(1).mean(1)
@@ -105,40 +148,23 @@ class Inverter:
         with torch.inference_mode():
             drawn = self.generator(z, y)
             err = ((drawn - goal) / 2).pow(2).flatten(1).mean(1)  # in [0, 1] units, like the drawing
-            if self.encoder is None:  # no class evidence but the fit: how much better each class redraws it
-                best = err.view(ink.shape[0], NUM_CLASSES, RESTARTS).amin(2)  # _candidates' fixed layout
-                probs = (-best / FIT_TEMPERATURE).softmax(1)
+            if z0 is None:  # no class evidence but the fit: how much better each class redraws it
+                probs = (-err.view(n, NUM_CLASSES, RESTARTS).amin(2) / FIT_TEMPERATURE).softmax(1)
+            owner = torch.arange(n, device=dev).repeat_interleave(rows)
             score = err - CLASS_WEIGHT * torch.log(probs[owner, classes].clamp_min(1e-6))
+            best = score.view(n, rows).argmin(1) + torch.arange(n, device=dev) * rows
+        return z, classes, drawn, err, best, probs
+
+    @staticmethod
+    def _twins(fit, ink: torch.Tensor) -> list[Twin]:
+        z, classes, drawn, err, best, probs = fit
         twins = []
-        for i in range(ink.shape[0]):
-            rows = torch.nonzero(owner == i)[:, 0]
-            k = int(rows[score[rows].argmin()])
+        for i, k in enumerate(best.tolist()):
             digit = int(classes[k])
             twins.append(Twin(digit=digit, confidence=float(probs[i, digit]), latent=z[k].detach().cpu().clone(),
                               error=float(err[k]), image=to_pil(drawn[k].cpu()),
                               drawing=drawing_image(ink[i, 0].cpu().numpy())))
         return twins
-
-    def _candidates(self, target: torch.Tensor):
-        """Starting points, one row each: (owner picture (M,), class (M,), latent (M, d)), and the
-        class probabilities (N, 10). A confident picture gets RESTARTS rows; an unsure one gets
-        RESTARTS rows for each class it may be, up to TOP_K classes."""
-        n, d, dev = target.shape[0], self.generator.config.latent_dim, target.device
-        gen = torch.Generator().manual_seed(0)  # the same drawing always gets the same twin, on any device
-        if self.encoder is None:
-            probs = torch.full((n, NUM_CLASSES), 1.0 / NUM_CLASSES, device=dev)
-            owner = torch.arange(n, device=dev).repeat_interleave(NUM_CLASSES * RESTARTS)
-            classes = torch.arange(NUM_CLASSES, device=dev).repeat_interleave(RESTARTS).repeat(n)
-            return owner, classes, 0.7 * torch.randn(len(owner), d, generator=gen).to(dev), probs
-        z0, logits = self.encoder(target)
-        probs = logits.softmax(1)
-        top_p, top = probs.topk(TOP_K, dim=1)
-        keep = (top_p.cumsum(1) - top_p) < CLASS_MASS  # classes until CLASS_MASS is covered
-        owner, slot = torch.nonzero(keep, as_tuple=True)
-        owner, classes = owner.repeat_interleave(RESTARTS), top[owner, slot].repeat_interleave(RESTARTS)
-        nudge = torch.randn(len(owner), d, generator=gen).to(dev) * 0.5
-        nudge[::RESTARTS] = 0  # the first start of each class is the encoder's own latent
-        return owner, classes, z0[owner] + nudge, probs
 
 
 def twin_seconds(inverter: Inverter, picture) -> float:

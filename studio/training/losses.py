@@ -84,7 +84,8 @@ def translate(x: torch.Tensor, shift: int, generator: torch.Generator | None = N
         return x
     n, _, h, w = x.shape
     padded = F.pad(x, [shift] * 4, value=-1.0)
-    dy, dx = (torch.randint(0, 2 * shift + 1, (n,), generator=generator).to(x.device) for _ in range(2))
+    dev = generator.device if generator is not None else x.device  # drawn where x lives unless told
+    dy, dx = (torch.randint(0, 2 * shift + 1, (n,), generator=generator, device=dev).to(x.device) for _ in range(2))
     rows = (dy[:, None] + torch.arange(h, device=x.device)[None])[:, None, :, None].expand(n, x.shape[1], h, w + 2 * shift)
     out = padded.gather(2, rows)
     cols = (dx[:, None] + torch.arange(w, device=x.device)[None])[:, None, None, :].expand(n, x.shape[1], h, w)

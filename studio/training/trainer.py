@@ -21,6 +21,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from studio.core.devices import seeded
 from studio.core.errors import UserError
 from studio.core.images import save_png, tile
 from studio.core.runfiles import RunFolder
@@ -46,15 +47,21 @@ def pick_device(name: str) -> torch.device:
     return torch.device(name)
 
 
+def numbers(record: dict) -> dict:
+    """A step's record as floats, read from the device in one transfer."""
+    return dict(zip(record, torch.stack([v.float() for v in record.values()]).tolist()))
+
+
 class Trainer:
     """Owns the networks, optimisers and run folder. Call run(); it returns when done or stopped."""
 
-    def __init__(self, config: TrainConfig, rank: int = 0, world_size: int = 1):
+    def __init__(self, config: TrainConfig, rank: int = 0, world_size: int = 1, device: str | None = None):
+        """device: in place of config.device, for the tests' `meta` trainer (shapes only, no numbers)."""
         self.cfg = config.validate()
         self.rank, self.world_size = rank, world_size
         self.out = Path(config.out)
         self.folder = RunFolder(self.out)
-        self.device = pick_device(config.device)
+        self.device = torch.device(device) if device else pick_device(config.device)
         if world_size > 1 and self.device.type == "cuda":
             self.device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
         torch.manual_seed(config.seed + rank)
@@ -62,10 +69,12 @@ class Trainer:
         nc = self.num_classes = self.data.num_classes
         gcfg = GeneratorConfig(config.latent_dim, config.g_channels, nc, config.g_depth, self.data.size,
                                self.data.channels)
-        self.G = Generator(gcfg).to(self.device)
-        self.D = Discriminator(config.d_channels, nc, self.data.channels, self.data.size).to(self.device)
+        with self.device:  # made where they train, not made on the CPU and copied over
+            self.G = Generator(gcfg)
+            self.D = Discriminator(config.d_channels, nc, self.data.channels, self.data.size)
         self.policy = parse_augment(config.augment)
-        self.label_weights = self.data.label_weights()
+        weights = self.data.label_weights()
+        self.label_weights = weights.to(self.device) if weights is not None else None
         self.G_ema = None
         if config.ema > 0:
             self.G_ema = copy.deepcopy(self.G).requires_grad_(False)
@@ -81,10 +90,10 @@ class Trainer:
             ids = [self.device.index] if self.device.type == "cuda" else None
             self.G_train = DDP(self.G, device_ids=ids, broadcast_buffers=False)
             self.D_train = DDP(self.D, device_ids=ids, broadcast_buffers=False)
-        gen = torch.Generator().manual_seed(1234)
         rows = min(nc, MAX_GRID_ROWS) if nc else 10  # a row per class in the sample grids
-        self.fixed_z = torch.randn(rows * 10, config.latent_dim, generator=gen).to(self.device)
-        self.fixed_y = one_hot(torch.arange(rows).repeat_interleave(10), nc).to(self.device) if nc else None
+        dev = self.device
+        self.fixed_z = torch.randn(rows * 10, config.latent_dim, generator=seeded(1234, dev), device=dev)
+        self.fixed_y = one_hot(torch.arange(rows, device=dev).repeat_interleave(10), nc) if nc else None
 
     # ---- checkpoints -------------------------------------------------------------
     @property
@@ -108,14 +117,14 @@ class Trainer:
     # ---- training ----------------------------------------------------------------
     def _batches(self, images: torch.Tensor, labels: torch.Tensor):
         """Endless shuffled batches; each rank takes its own slice of every permutation."""
-        bs, n = self.cfg.batch_size, len(images)
-        gen = torch.Generator().manual_seed(self.cfg.seed * 1000 + self.step)
+        bs, n, dev = self.cfg.batch_size, len(images), images.device
+        gen = seeded(self.cfg.seed * 1000 + self.step, dev)
         while True:
-            perm = torch.randperm(n, generator=gen)[self.rank::self.world_size]
+            perm = torch.randperm(n, generator=gen, device=dev)[self.rank::self.world_size]
             if len(perm) < bs:  # a set smaller than a batch (a few pictures of one's own): drawn with replacement
-                perm = torch.randperm(n, generator=gen)[torch.randint(0, max(len(perm), 1), (bs,), generator=gen)]
+                perm = perm[torch.randint(0, max(len(perm), 1), (bs,), generator=gen, device=dev)]
             for i in range(0, len(perm) - bs + 1, bs):
-                idx = perm[i:i + bs].to(images.device)
+                idx = perm[i:i + bs]
                 yield images[idx], labels[idx]
 
     def _set_learning_rates(self) -> None:
@@ -132,7 +141,8 @@ class Trainer:
         return self.num_classes > 0 and cfg.aux_weight > 0 and (not cfg.aux_until or self.step < cfg.aux_until)
 
     def train_step(self, batches) -> dict:
-        """(1) Update D, d_steps times; (2) update G; then the hooks (the EMA)."""
+        """(1) Update D, d_steps times; (2) update G; then the hooks (the EMA). The record's values are
+        0-d tensors on the device: run() reads them all in one transfer, not one wait per number."""
         self._set_learning_rates()
         for _ in range(self.cfg.d_steps):
             real, labels = next(batches)
@@ -172,8 +182,8 @@ class Trainer:
         self.opt_d.step()
         probs = cfg.loss in ("minimax", "nonsaturating")
         # D(x) and D(G(z)) as probabilities where the loss has them, else raw critic scores
-        return {"loss_d": loss.item(), "d_real": (torch.sigmoid(on_real) if probs else on_real).mean().item(),
-                "d_fake": (torch.sigmoid(on_fake) if probs else on_fake).mean().item()}
+        return {"loss_d": loss.detach(), "d_real": (torch.sigmoid(on_real) if probs else on_real).detach().mean(),
+                "d_fake": (torch.sigmoid(on_fake) if probs else on_fake).detach().mean()}
 
     def generator_step(self, real: torch.Tensor, labels: torch.Tensor) -> dict:
         """One generator update; real/labels (the critic's last batch) pair with fakes for the
@@ -200,7 +210,7 @@ class Trainer:
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()
-        return {"loss_g": loss.item()}
+        return {"loss_g": loss.detach()}
 
     def augment(self, x: torch.Tensor) -> torch.Tensor:
         """What D sees of a batch, real or generated alike: the shift, then DiffAugment."""
@@ -212,7 +222,7 @@ class Trainer:
             return torch.zeros(n, dtype=torch.long, device=dev)
         if self.label_weights is None:
             return torch.randint(0, NUM_CLASSES, (n,), device=dev)
-        return torch.multinomial(self.label_weights, n, replacement=True).to(dev)
+        return torch.multinomial(self.label_weights, n, replacement=True)
 
     def after_step(self) -> None:
         """Hooks after each full step: the EMA generator follows the trained one."""
@@ -281,7 +291,7 @@ class Trainer:
                 status = "stopped"
                 break
             t0 = time.time()
-            rec = self.train_step(batches)
+            rec = numbers(self.train_step(batches))
             self.elapsed += time.time() - t0
             self.last_session_seconds = time.time() - session_start
             self.step += 1

@@ -115,3 +115,23 @@ def test_on_cuda_a_twin_is_the_cpu_twin(cuda, inverter, generator):
     assert on_gpu.digit == on_cpu.digit == 7 and on_gpu.latent.device.type == "cpu"
     assert abs(on_gpu.error - on_cpu.error) < 0.01
     assert next(inverter.generator.parameters()).device.type == "cpu"  # the app's own stays on the CPU
+
+
+@pytest.mark.parametrize("with_encoder", [True, False])
+def test_the_twin_search_runs_on_meta_without_touching_another_device(with_encoder):
+    """Built on `meta`, the whole search (starts, Adam steps, the pick of the best row) runs there:
+    a tensor made on the CPU by mistake would show here, as it would break the search on a GPU."""
+    from devices import DevicesTouched
+    from studio.digits.networks import Encoder, Generator, GeneratorConfig
+
+    generator = Generator(GeneratorConfig(latent_dim=16, channels=8)).to("meta")
+    encoder = Encoder(latent_dim=16, channels=8).to("meta") if with_encoder else None
+    target = torch.rand(2, 1, 28, 28, device="meta") * 2 - 1
+    inverter = Inverter(generator, encoder, steps=2)
+    with DevicesTouched() as touched:
+        z0, probs = inverter.propose(target)
+        needed = inverter.classes_needed(probs)
+        z, classes, drawn, err, best, probs = inverter.fit(target, z0, probs, 3 if with_encoder else 10)
+    assert set(touched.seen) == {"meta"}, touched.seen
+    rows = (3 * 2 if with_encoder else 10 * 2) * 2  # classes x RESTARTS x pictures
+    assert needed.shape == (2,) and z.shape == (rows, 16) and drawn.shape == (rows, 1, 28, 28) and best.shape == (2,)

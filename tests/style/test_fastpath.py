@@ -82,9 +82,15 @@ def test_the_fast_engine_builds_and_runs_on_the_meta_device():
     from studio.style.microast import MicroAST
     from studio.style.tensors import pad4
 
-    engine = FastStylizer(MicroAST().to("meta"), device="meta")
-    x = torch.rand(1, 3, 48, 64, device="meta")
-    code = engine.model.encode_style(pad4(x)[0])
-    out = engine.stylize_tensor(x, code, strength=0.7)
+    from devices import DevicesTouched
+
+    with torch.device("meta"):
+        model = MicroAST()
+    with DevicesTouched() as touched:
+        engine = FastStylizer(model, device="meta")
+        x = torch.rand(1, 3, 48, 64, device="meta")
+        code = engine.model.encode_style(pad4(x)[0])
+        out = engine.stylize_tensor(x, code, strength=0.7)
+    assert set(touched.seen) == {"meta"}, touched.seen
     assert out.device.type == "meta" and out.shape == x.shape
     assert {p.device.type for p in engine.model.parameters()} == {"meta"}

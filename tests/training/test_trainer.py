@@ -63,7 +63,7 @@ def test_each_loss_steps(tiny_config, loss, conditional):
     before = [p.clone() for p in t.G.parameters()]
     rec = t.train_step(FakeBatches())
     assert set(rec) == {"loss_g", "loss_d", "d_real", "d_fake"}
-    assert all(torch.isfinite(torch.tensor(v)) for v in rec.values())
+    assert all(torch.isfinite(v) for v in rec.values())
     assert any(not torch.equal(a, b) for a, b in zip(before, t.G.parameters()))
 
 
@@ -114,7 +114,7 @@ def test_new_recipe_trains_and_resumes(tiny_config, tmp_path):
     for _ in range(3):
         rec = t.train_step(FakeBatches())
         t.step += 1
-    assert all(torch.isfinite(torch.tensor(v)) for v in rec.values())
+    assert all(torch.isfinite(v) for v in rec.values())
     assert any(not torch.equal(a, b) for a, b in zip(before, t.D.parameters()))
     t.save()
     saved = json.loads((tmp_path / "generator.json").read_text())
@@ -125,7 +125,7 @@ def test_new_recipe_trains_and_resumes(tiny_config, tmp_path):
     t2.load()
     assert t2.step == 3
     rec = t2.train_step(FakeBatches())
-    assert all(torch.isfinite(torch.tensor(v)) for v in rec.values())
+    assert all(torch.isfinite(v) for v in rec.values())
 
 
 def test_optimizer_state_round_trip():
@@ -201,3 +201,20 @@ def test_on_cuda_a_run_trains_evaluates_and_resumes(cuda, tiny_config, tmp_path,
     assert [m["step"] for m in evals] == [2, 4] and all(0 <= m["class_accuracy"] <= 1 for m in evals)
     load_generator(tmp_path / "generator.safetensors")  # written from the GPU, read on the CPU
     assert Trainer(tiny_config(device="cuda", steps=6, resume=True)).run()["step"] == 6
+
+
+@pytest.mark.parametrize("change", [dict(), dict(loss="wgan-gp", augment="color,translation,cutout"),
+                                    dict(loss="relativistic", r1_weight=1.0, r2_weight=1.0, augment_shift=2,
+                                         diversity=1.0, conditional=False)])
+def test_the_trainer_builds_and_steps_on_meta_without_touching_another_device(tiny_config, change):
+    """Networks, optimisers, sample latents, batches, augmentations, penalties and the record all live on
+    the trainer's device: on `meta` any stray CPU tensor (one that breaks training on a GPU) shows."""
+    from devices import DevicesTouched
+
+    with DevicesTouched() as touched:
+        t = Trainer(tiny_config(**change), device="meta")
+        real = torch.rand(64, 1, 28, 28, device="meta")
+        rec = t.train_step(t._batches(real, torch.zeros(64, dtype=torch.long, device="meta")))
+    assert set(touched.seen) == {"meta"}, touched.seen
+    assert {v.device.type for v in rec.values()} == {"meta"}
+    assert {p.device.type for p in [*t.G.parameters(), *t.D.parameters(), *t.G_ema.parameters()]} == {"meta"}
