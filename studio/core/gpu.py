@@ -35,8 +35,33 @@ def zero_gpu() -> bool:
     return spaces is not None and os.environ.get("SPACES_ZERO_GPU", "").lower() in ("1", "t", "true")
 
 
+def duration_factor() -> float:
+    """What `spaces` multiplies every asked duration by on this node's GPU before asking for it (1.5 on
+    its Blackwell nodes, 1.0 on H200: spaces/zero/configs.json, read from the driver as it does)."""
+    if not zero_gpu():
+        return 1.0
+    try:
+        from spaces.zero.config import get_config
+
+        return max(1.0, float(get_config().get("duration_factor", 1.0)))
+    except Exception:  # noqa: BLE001 - an older or newer `spaces` without it: no factor
+        return 1.0
+
+
+def ceiling() -> int:
+    """The most seconds a call may ask for here: MAX_SECONDS once `spaces` has applied the node's factor,
+    or the ask is refused as an illegal duration before it starts."""
+    return int(MAX_SECONDS / duration_factor())
+
+
+def fits_one_call(seconds: float) -> bool:
+    """Can one ZeroGPU call hold this much work? Longer work would be refused, or aborted part way
+    after spending the visitor's quota."""
+    return seconds <= ceiling()
+
+
 def bounded(seconds: float) -> int:
-    return int(min(MAX_SECONDS, max(MIN_SECONDS, math.ceil(seconds))))
+    return int(min(ceiling(), max(MIN_SECONDS, math.ceil(seconds))))
 
 
 def gpu(duration):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from studio.core.gpu import MAX_SECONDS, fallback, gpu
+from studio.core.gpu import fallback, gpu
 from studio.core.images import png_bytes
 
 # Throughput assumed for the call times, with a wide margin: no GPU was at hand to measure it
@@ -56,12 +56,6 @@ def video_seconds(src, paintings, out, strength, preserve_color, max_size, stead
 
     w, h = output_size(info, max_size)
     return 5 + info.frames * (w * h / 1e6 / MEGAPIXELS_PER_S + FRAME_OVERHEAD_S)
-
-
-def fits_one_call(seconds: float) -> bool:
-    """Can one ZeroGPU call hold this much work? A call asks for at most MAX_SECONDS; longer work
-    would be aborted part way, after spending the visitor's quota."""
-    return seconds <= MAX_SECONDS
 
 
 @gpu(duration=video_seconds)

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from studio.core.errors import UserError, public_text
-from studio.core.gpu import MAX_SECONDS, gpu, refused
+from studio.core.gpu import ceiling, gpu, refused
 from studio.core.runfiles import RunFolder
 from studio.training.bursts import train_burst
 from studio.training.config import TrainConfig
@@ -67,7 +67,7 @@ class BurstRunner(JobRunner):
     def start(self, cfg: TrainConfig, threads: int | None = None) -> Path:
         """Prepare the run; the page's chain() then trains it."""
         seconds = cfg.burst_seconds or DEFAULT_BURST_S  # one call never asks for more than a call may have
-        cfg = replace(cfg, burst_seconds=min(seconds, MAX_SECONDS - BURST_OVERHEAD_S))
+        cfg = replace(cfg, burst_seconds=min(seconds, ceiling() - BURST_OVERHEAD_S))
         with self._lock:
             run_dir = self.prepare(cfg)
             self.run_dir, self.config, self.started, self.stop_requested = run_dir, cfg, time.time(), False

@@ -115,7 +115,8 @@ def _video_on_gpu(video, paintings, out, strength, preserve, size, steady) -> tu
     """ZeroGPU: the whole video as one decorated call in this process (a GPU cannot reach a child);
     None when it is more work than one call may ask for (it then goes to the CPU, not to an abort)."""
     from studio.style.video import probe
-    from studio.style.zero import fits_one_call, paint_video_on_gpu, video_seconds
+    from studio.core.gpu import fits_one_call
+    from studio.style.zero import paint_video_on_gpu, video_seconds
 
     strength = check_number("strength", strength, 0, 1)
     max_size = None if size in (None, "", VIDEO_SIZES[0]) else int(check_number("output size", size, 64, 4096,

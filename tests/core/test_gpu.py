@@ -81,3 +81,31 @@ def test_a_persons_mistake_inside_a_gpu_call_keeps_its_message(monkeypatch):
     with pytest.raises(gr.Error, match="not an image format"):
         gpu._keeps_messages(work)(1)
     assert gpu._keeps_messages(lambda x: x + 1)(1) == 2
+
+
+def test_on_a_node_whose_factor_stretches_each_ask_the_asks_still_fit_the_cap(monkeypatch):
+    """`spaces` multiplies each asked duration by its node's factor (1.5 on its Blackwell nodes, in the real
+    package's configs.json) before asking; the studio's asks, calls and bursts stay within MAX_SECONDS after it."""
+    import json
+    from importlib.resources import files
+
+    pytest.importorskip("spaces", reason="the real `spaces` package is not installed")
+    import spaces.zero.config as zero_config
+
+    from studio.training.burst_jobs import BURST_OVERHEAD_S, BurstRunner
+    from studio.training.config import TrainConfig
+
+    nodes = json.loads(files("spaces.zero").joinpath("configs.json").read_text())
+    blackwell = next(n for n in nodes if n["duration_factor"] > 1)
+    monkeypatch.setattr(gpu, "zero_gpu", lambda: True)
+    monkeypatch.setattr(zero_config, "get_config", lambda: blackwell)
+    factor = blackwell["duration_factor"]
+    assert gpu.duration_factor() == factor
+    assert gpu.bounded(10_000) * factor <= gpu.MAX_SECONDS and gpu.bounded(10_000) >= gpu.MAX_SECONDS / factor - 1
+    assert not gpu.fits_one_call(gpu.MAX_SECONDS / factor + 1)
+    runner = BurstRunner(runs_root=None)
+    monkeypatch.setattr(runner, "prepare", lambda cfg: cfg.out)
+    runner.start(TrainConfig(out="x", burst_seconds=290))
+    assert (runner.config.burst_seconds + BURST_OVERHEAD_S) * factor <= gpu.MAX_SECONDS
+    monkeypatch.setattr(zero_config, "get_config", lambda: nodes[0])  # an H200 node: no factor
+    assert gpu.duration_factor() == 1.0 and gpu.bounded(10_000) == gpu.MAX_SECONDS

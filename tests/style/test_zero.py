@@ -31,12 +31,12 @@ def test_the_largest_allowed_inputs_fit_one_call_or_go_to_the_cpu_before_asking(
     from studio.style.video import MAX_SECONDS
 
     largest = zero.picture_seconds("p.png", ["a", "b", "c"], max_size=MAX_OUTPUT)
-    assert zero.fits_one_call(largest) and gpu.bounded(largest) >= largest
+    assert gpu.fits_one_call(largest) and gpu.bounded(largest) >= largest
     longest = VideoInfo(3840, 2160, Fraction(30), int(MAX_SECONDS * 30), MAX_SECONDS, True)
-    assert not zero.fits_one_call(zero.video_seconds("v", ["s"], "o", 1, False, None, True, longest))
+    assert not gpu.fits_one_call(zero.video_seconds("v", ["s"], "o", 1, False, None, True, longest))
     short = VideoInfo(640, 360, Fraction(30), 150, 5, False)
     seconds = zero.video_seconds("v", ["s"], "o", 1, False, None, True, short)
-    assert zero.fits_one_call(seconds) and gpu.bounded(seconds) >= seconds
+    assert gpu.fits_one_call(seconds) and gpu.bounded(seconds) >= seconds
 
 
 def test_on_zero_gpu_a_drag_is_painted_on_the_cpu_and_spends_no_gpu_call(monkeypatch):
