@@ -94,6 +94,18 @@ def studio(*args: str) -> list[str]:
     return [sys.executable, "-m", "studio", *args]
 
 
+CHILD = "STUDIO_CHILD"  # set in every command child: studio.core.gpu then leaves `spaces` unimported
+
+
+def child_env(env: dict | None = None) -> dict:
+    """A command child's environment: no ZeroGPU. A GPU is lent to a decorated call in the app's own
+    process only; `spaces` imported in a child would patch its torch and make CUDA look available."""
+    env = dict(os.environ if env is None else env)
+    env.pop("SPACES_ZERO_GPU", None)
+    env[CHILD] = "1"
+    return env
+
+
 class Command:
     """A command (usually studio(...)) in a child process. stdout is a pipe the caller reads (or the
     log file); stderr is drained by a thread into `stderr_lines` (the last 200) and the log file.
@@ -107,7 +119,7 @@ class Command:
         self._log = log
         self.stderr_lines: collections.deque[str] = collections.deque(maxlen=200)
         self.proc = subprocess.Popen(
-            argv, cwd=cwd, env=env, text=True, bufsize=1,
+            argv, cwd=cwd, env=child_env(env), text=True, bufsize=1,
             stdout=subprocess.PIPE if read_stdout else log, stderr=subprocess.PIPE,
             start_new_session=own_session, preexec_fn=(lambda: lower_priority(nice)) if nice else None)
         self._drain = threading.Thread(target=self._drain_stderr, daemon=True, name="child-stderr")

@@ -15,14 +15,20 @@ visitor, when ZeroGPU refuses a call (quota spent, no GPU free).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
+import threading
 
-try:  # before torch touches CUDA: on ZeroGPU, `spaces` must patch it first
-    import spaces
-except ImportError:  # not on a Space, and not needed: the app runs the same without it
-    spaces = None
+from studio.core.children import CHILD
+
+spaces = None
+if os.environ.get(CHILD) != "1":  # a child process (studio.core.children) is never lent a GPU
+    try:  # before torch touches CUDA: on ZeroGPU, `spaces` must patch it first
+        import spaces
+    except ImportError:  # not on a Space, and not needed: the app runs the same without it
+        pass
 
 log = logging.getLogger("studio")
 
@@ -107,6 +113,41 @@ def _keeps_messages(fn):
     return call
 
 
+_thread = threading.local()
+
+
+@contextlib.contextmanager
+def on_cpu():
+    """Work on the CPU in a handler thread on ZeroGPU: torch in this thread sees no CUDA. `spaces` makes
+    torch.cuda.is_available() true in every thread and makes CUDA's start raise outside its emulation
+    (the importing thread); PyTorch asks is_available() where the studio does not choose (Adam.step's
+    graph-capture check then reaches CUDA's start), so a handler's CPU work would fail without this."""
+    if not zero_gpu():
+        yield
+        return
+    _install_cpu_switch()
+    before = getattr(_thread, "cpu_only", False)
+    _thread.cpu_only = True
+    try:
+        yield
+    finally:
+        _thread.cpu_only = before
+
+
+def _install_cpu_switch() -> None:
+    import torch
+
+    available = torch.cuda.is_available  # spaces' own (always true) or the real one
+    if getattr(available, "studio_switch", False):
+        return
+
+    def is_available() -> bool:
+        return False if getattr(_thread, "cpu_only", False) else available()
+
+    is_available.studio_switch = True
+    torch.cuda.is_available = is_available
+
+
 def refused(exc: BaseException) -> bool:
     """A ZeroGPU refusal (quota spent, no GPU free, the device API down), not an error in the work."""
     title = getattr(exc, "title", None)
@@ -115,11 +156,11 @@ def refused(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and str(exc).startswith("Error while initializing ZeroGPU")
 
 
-def fallback(on_gpu, on_cpu, note=lambda message: None):
-    """on_gpu on ZeroGPU, on_cpu elsewhere, and on_cpu with a note when ZeroGPU refuses the call."""
+def fallback(on_gpu, cpu_work, note=lambda message: None):
+    """on_gpu on ZeroGPU, cpu_work elsewhere, and cpu_work with a note when ZeroGPU refuses the call."""
     def call(*args, **kwargs):
         if not zero_gpu():
-            return on_cpu(*args, **kwargs)
+            return cpu_work(*args, **kwargs)
         try:
             return on_gpu(*args, **kwargs)
         except Exception as e:  # noqa: BLE001 - refused() tells a refusal from a failure, which is raised
@@ -127,6 +168,7 @@ def fallback(on_gpu, on_cpu, note=lambda message: None):
                 raise
             log.warning("ZeroGPU refused a call: %s", e)
             note(f"No GPU this time ({str(e)[:200]}); this runs on the CPU instead, more slowly.")
-            return on_cpu(*args, **kwargs)
+            with on_cpu():
+                return cpu_work(*args, **kwargs)
 
     return call

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from studio.core.errors import UserError, public_text
-from studio.core.gpu import ceiling, gpu, refused
+from studio.core.gpu import ceiling, gpu, on_cpu, refused
 from studio.core.runfiles import RunFolder
 from studio.training.bursts import train_burst
 from studio.training.config import TrainConfig
@@ -42,7 +42,8 @@ def _burst(cfg: TrainConfig, seconds: float) -> dict:
 def train_burst_on_cpu(cfg: TrainConfig, seconds: float) -> dict:
     """The burst on the CPU, whatever the run's device says: on ZeroGPU `spaces` makes CUDA look
     available in every thread, but only a decorated call may initialise it ("auto" would pick it here)."""
-    return _burst(replace(cfg, device="cpu"), seconds)
+    with on_cpu():
+        return _burst(replace(cfg, device="cpu"), seconds)
 
 
 @gpu(duration=burst_seconds)

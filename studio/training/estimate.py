@@ -14,7 +14,7 @@ import time
 
 import torch
 
-from studio.core.gpu import zero_gpu
+from studio.core.gpu import on_cpu, zero_gpu
 from studio.training.config import TrainConfig
 
 
@@ -28,7 +28,7 @@ def steps_per_second(cfg: TrainConfig, steps: int = 5, warmup: int = 2) -> float
     """Training steps per second for cfg, from a throwaway trainer (its own temporary folder)."""
     from studio.training.trainer import Trainer
 
-    with tempfile.TemporaryDirectory(prefix="studio-estimate-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="studio-estimate-") as tmp, on_cpu():
         probe = dataclasses.replace(cfg, out=tmp, resume=False, device=estimate_device(cfg))
         if cfg.data and cfg.out:  # a set already read into the run folder is read from there
             from studio.core.runfiles import RunFolder
