@@ -144,11 +144,34 @@ def page(browser, request):
     ctx.close()
 
 
+# The fast lane's promise: a test without a cost mark takes at most FAST_LIMIT_S (setup and call). One over
+# twice that on this run fails the session, naming it: mark it for what it costs (slow, app or browser).
+FAST_LIMIT_S = 5.0
+COST_MARKS = ("slow", "app", "browser", "cuda")
+_unmarked_over: list[tuple[str, float]] = []
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, f"rep_{rep.when}", rep)
+    if rep.when == "call" and not any(item.get_closest_marker(m) for m in COST_MARKS):
+        took = rep.duration + getattr(getattr(item, "rep_setup", None), "duration", 0.0)
+        if took > FAST_LIMIT_S:
+            _unmarked_over.append((item.nodeid, took))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _unmarked_over:
+        terminalreporter.section(f"tests without a cost mark over {FAST_LIMIT_S:.0f} s")
+        for nodeid, took in _unmarked_over:
+            terminalreporter.write_line(f"{took:6.1f} s  {nodeid}")
+
+
+def pytest_sessionfinish(session):
+    if any(took > 2 * FAST_LIMIT_S for _, took in _unmarked_over) and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 WEIGHTS = Path(os.environ.get("STUDIO_WEIGHTS_DIR", SHARED / "weights" / "microast"))
