@@ -14,7 +14,7 @@ torch.set_num_threads(min(2, torch.get_num_threads()))
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: real data or real checkpoints; minutes, not seconds")
+    config.addinivalue_line("markers", "slow: over a few seconds each: real data, real checkpoints, many steps")
     config.addinivalue_line("markers", "browser: drives headless Chromium through Playwright")
     config.addinivalue_line("markers", "app: starts the app or a child process (the CLI, an engine, a job)")
     config.addinivalue_line("markers", "cuda: needs a CUDA GPU (the `cuda` fixture skips it, saying so, without one)")

@@ -31,11 +31,13 @@ def test_real_test_images_are_classified(evaluator):
     assert scores["inception_score"] > 9.5
 
 
+@pytest.mark.slow
 def test_fid_floor_small_but_positive(evaluator):
     floor = evaluator.fid_floor(n=2000)  # small samples bias FID upward: 3.8 at 10k, about 8 at 2k
     assert 0 < floor < 15
 
 
+@pytest.mark.slow
 def test_noise_scores_badly(evaluator):
     noise = torch.rand(1000, 1, 28, 28) * 2 - 1
     s = evaluator.score_images(noise, torch.arange(1000) % 10)

@@ -91,6 +91,7 @@ def test_nearest_finds_copies_exactly():
     assert idx.tolist() == [4, 7] and np.allclose(rms, 0.005, atol=1e-4)
 
 
+@pytest.mark.slow
 def test_the_classifier_learns_the_set(evaluator):
     assert evaluator.real_accuracy >= 0.9
 

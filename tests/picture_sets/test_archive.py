@@ -68,6 +68,7 @@ def test_a_decompression_bomb_is_refused_before_unpacking(tmp_path, capsys):
     assert "decompression bomb" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_hundred_thousand_tiny_files_are_refused(tmp_path, capsys):
     zip_path = tmp_path / "many.zip"
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_STORED) as zf:

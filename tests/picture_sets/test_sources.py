@@ -31,6 +31,7 @@ def test_bad_settings_exit_2(tmp_path, capsys):
     assert "background must be one of white, black" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_openmoji_report_and_preview(tmp_path, capsys):
     folder = Path(os.environ["STUDIO_DATA_DIR"]) / "openmoji"
     if not folder.is_dir():

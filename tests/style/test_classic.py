@@ -20,6 +20,7 @@ def img(seed, size=(48, 40)):
     return Image.fromarray((np.random.default_rng(seed).random((size[1], size[0], 3)) * 255).astype(np.uint8))
 
 
+@pytest.mark.slow
 def test_losses_fall_and_shape_kept(stylizer):
     frames = list(stylizer(img(0), [img(1)], steps=30, max_size=64, every=5, style_weight=1e3))
     assert [i["step"] for _, i in frames] == [5, 10, 15, 20, 25, 30]

@@ -52,6 +52,7 @@ def psnr(a: torch.Tensor, b: torch.Tensor) -> float:
     return 10 * math.log10(1.0 / ((a - b) ** 2).mean().item())
 
 
+@pytest.mark.slow
 def test_reduced_precision_is_invisible_on_real_pictures(exact_stylizer, photos, paintings):
     """The bfloat16 layers against float32 on every real photo and painting: PSNR >= 40 dB."""
     model = exact_stylizer.model

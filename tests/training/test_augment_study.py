@@ -42,6 +42,7 @@ def test_b_mixes_real_and_synthetic_half_and_half():
     assert study_mod.arm_data("real", real, synthetic)[0] is real[0]
 
 
+@pytest.mark.slow
 def test_a_stopped_study_resumes_where_it_was(tmp_path, mnist_available, monkeypatch):
     out = tmp_path / "study"
     checks = {"n": 0}
@@ -135,6 +136,7 @@ def test_the_filter_keeps_the_digits_its_judge_gives_their_own_class():
         study_mod.kept((x[:10], torch.full((10,), 5)), Judge(), 0.9)
 
 
+@pytest.mark.slow
 def test_a_filtered_study_judges_with_a_and_keeps_its_own_folder(tmp_path, mnist_available, monkeypatch):
     out = tmp_path / "study"
     (out).mkdir()

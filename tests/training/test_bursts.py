@@ -3,6 +3,8 @@ checkpoint after every burst, Stop between bursts, continuous curves."""
 
 import json
 
+import pytest
+
 from studio.digits.checkpoints import load_generator
 from studio.training.bursts import train_burst, train_in_bursts
 from studio.training.trainer import Trainer
@@ -40,6 +42,7 @@ def test_stop_between_bursts_then_resume(tiny_config, tmp_path, mnist_available)
     assert curve(tmp_path) == list(range(2, 13, 2))
 
 
+@pytest.mark.slow
 def test_a_burst_ends_at_its_time_with_a_checkpoint(tiny_config, tmp_path, mnist_available):
     cfg = tiny_config(steps=10_000_000, log_every=10_000_000, sample_every=10_000_000, checkpoint_every=10_000_000)
     first = train_burst(cfg, seconds=1.0)

@@ -3,6 +3,7 @@
 import threading
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from studio.ui import cache_fix
@@ -35,6 +36,7 @@ def _short_reads(save, tmp_path, saves=300):
     return short, path
 
 
+@pytest.mark.slow
 def test_a_picture_saved_again_is_never_read_short(tmp_path):
     short, path = _short_reads(cache_fix.save_pil_to_cache, tmp_path)
     assert short == []

@@ -16,6 +16,7 @@ def tiny_studio(tiny_generator):
     return DigitStudio(tiny_generator, {})
 
 
+@pytest.mark.slow
 def test_the_generator_export_matches_pytorch_and_says_what_the_browser_needs(tiny_studio, tmp_path):
     from studio.web.export import _session, export_generator
 
@@ -50,6 +51,7 @@ def test_an_export_that_does_not_match_is_refused(tiny_studio, tmp_path, monkeyp
         export.export_generator(tiny_studio, tmp_path)
 
 
+@pytest.mark.slow
 def test_float16_storage_halves_the_file_and_keeps_float32_inputs(tiny_studio, tmp_path):
     import onnx
 

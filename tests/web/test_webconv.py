@@ -70,6 +70,7 @@ def test_the_encoder_and_last_stage_equal_microasts():
         assert torch.allclose(WebDec3(model.decoder.dec3)(t), model.decoder.dec3(t), atol=1e-4)
 
 
+@pytest.mark.slow
 def test_the_exported_encoder_keeps_any_picture_size(tmp_path):
     """One export (dynamic height and width) serves every photo size, without the exporter's notes."""
     import onnx
