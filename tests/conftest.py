@@ -10,7 +10,8 @@ SHARED = Path(os.environ.get("STUDIO_SHARED_DIR", ROOT.parent / "shared"))
 DATA = Path(os.environ.get("STUDIO_DATA_DIR", SHARED / "data"))
 
 os.environ.setdefault("STUDIO_DATA_DIR", str(DATA))
-torch.set_num_threads(min(2, torch.get_num_threads()))
+# One torch thread per pytest-xdist worker (the workers share the cores), two in a single process.
+torch.set_num_threads(1 if os.environ.get("PYTEST_XDIST_WORKER") else min(2, torch.get_num_threads()))
 
 
 def pytest_configure(config):
@@ -144,22 +145,29 @@ def page(browser, request):
     ctx.close()
 
 
-# The fast lane's promise: a test without a cost mark takes at most FAST_LIMIT_S (setup and call). One over
-# twice that on this run fails the session, naming it: mark it for what it costs (slow, app or browser).
-FAST_LIMIT_S = 5.0
-COST_MARKS = ("slow", "app", "browser", "cuda")
-_unmarked_over: list[tuple[str, float]] = []
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, f"rep_{rep.when}", rep)
-    if rep.when == "call" and not any(item.get_closest_marker(m) for m in COST_MARKS):
-        took = rep.duration + getattr(getattr(item, "rep_setup", None), "duration", 0.0)
+
+
+# The fast lane's promise: a test without a cost mark takes at most FAST_LIMIT_S (setup and call). One over
+# twice that on this run fails the session, naming it: mark it for what it costs (slow, app or browser).
+# Read from the reports, so it sees every test when the suite runs in several workers (pytest-xdist).
+FAST_LIMIT_S = 5.0
+COST_MARKS = ("slow", "app", "browser", "cuda")
+_setup_s: dict[str, float] = {}
+_unmarked_over: list[tuple[str, float]] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "setup":
+        _setup_s[report.nodeid] = report.duration
+    elif report.when == "call" and not any(m in report.keywords for m in COST_MARKS):
+        took = report.duration + _setup_s.pop(report.nodeid, 0.0)
         if took > FAST_LIMIT_S:
-            _unmarked_over.append((item.nodeid, took))
+            _unmarked_over.append((report.nodeid, took))
 
 
 def pytest_terminal_summary(terminalreporter):
