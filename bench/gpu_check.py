@@ -71,7 +71,7 @@ def psnr(a, b) -> float:
     return float("inf") if err == 0 else 10 * np.log10(255.0 ** 2 / err)
 
 
-def style(device: str) -> None:
+def style(device: str, repeats: int) -> None:
     import torch
     from PIL import Image
 
@@ -88,7 +88,7 @@ def style(device: str) -> None:
         big = photo.resize((w, h), Image.BICUBIC)
         engine(big, [painting], max_size=max(w, h))  # warm-up: kernels, the painting's code
         times = []
-        for _ in range(3):
+        for _ in range(repeats):
             if device.startswith("cuda"):
                 torch.cuda.synchronize()
             start = time.perf_counter()
@@ -97,25 +97,25 @@ def style(device: str) -> None:
                 torch.cuda.synchronize()
             times.append(time.perf_counter() - start)
         agree = "same engine" if reference is engine else f"{psnr(out, reference(big, [painting], max_size=max(w, h))):.1f} dB"
-        print(f"{w} x {h}: {statistics.median(times):.3f} s (median of 3); against the CPU: {agree}", flush=True)
+        print(f"{w} x {h}: {statistics.median(times):.3f} s (median of {repeats}); against the CPU: {agree}", flush=True)
 
 
-def twins(device: str) -> None:
+def twins(device: str, count: int) -> None:
     from studio.digits import DigitStudio
     from studio.digits.data import load_mnist
     from studio.digits.invert import Inverter, matching_encoder
 
-    section(f"twin search on {device}, 20 MNIST test digits")
+    section(f"twin search on {device}, {count} MNIST test digits")
     generator = DigitStudio.from_checkpoint("shipped").generator
     inverter = Inverter(generator, matching_encoder(generator)).on(device)
     images, labels = load_mnist(train=False, download=False)
     seconds, right = [], 0
-    for i in range(20):
+    for i in range(count):
         start = time.perf_counter()
         twin = inverter(images[i * 500].numpy())
         seconds.append(time.perf_counter() - start)
         right += twin.digit == int(labels[i * 500])
-    print(f"p50 {statistics.median(seconds):.3f} s, max {max(seconds):.3f} s per drawing; class right {right} of 20",
+    print(f"p50 {statistics.median(seconds):.3f} s, max {max(seconds):.3f} s per drawing; class right {right} of {count}",
           flush=True)
 
 
@@ -124,6 +124,8 @@ def main() -> int:
     ap.add_argument("--device", default="cuda", help="cuda (the default) or cpu, to check the script itself")
     ap.add_argument("--minutes", type=float, default=4, help="at most this long for the time to 90 %%")
     ap.add_argument("--burst-seconds", type=float, default=10)
+    ap.add_argument("--repeats", type=int, default=3, help="timed runs of each style size (the median is printed)")
+    ap.add_argument("--digits", type=int, default=20, help="drawings for the twin search (up to 20)")
     args = ap.parse_args()
     import torch
 
@@ -136,8 +138,8 @@ def main() -> int:
     cuda_tests()
     bursts(args.device, args.burst_seconds)
     time_to_90(args.device, args.minutes)
-    style(args.device)
-    twins(args.device)
+    style(args.device, max(1, args.repeats))
+    twins(args.device, min(20, max(1, args.digits)))
     print(f"\nall checks in {time.monotonic() - start:.0f} s", flush=True)
     return 0
 

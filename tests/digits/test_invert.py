@@ -1,5 +1,7 @@
 """Finding a drawing's twin: mechanics on the shipped generator, and the quality bar on real digits."""
 
+import os
+
 import numpy as np
 import pytest
 import torch
@@ -78,27 +80,32 @@ def test_an_unconditional_generator_is_refused(tiny_generator):
         Inverter(Generator(GeneratorConfig(latent_dim=16, channels=8, num_classes=0)))
 
 
+# MNIST test digits for the quality bar: 300 in the suite, the first of each class in the test set;
+# STUDIO_TWIN_DIGITS=1000 gives the figure in docs/digits.md (100 per class).
+TWIN_DIGITS = int(os.environ.get("STUDIO_TWIN_DIGITS", 300))
+
+
 @pytest.mark.slow
 def test_quality_on_real_mnist_test_digits(inverter, mnist_available):
-    """The acceptance bar: 1,000 MNIST test digits (100 per class)."""
+    """The acceptance bar on real MNIST test digits, the same number of each class."""
     from studio.digits.data import load_mnist
 
     x, y = load_mnist(mnist_available, train=False)
-    idx = torch.cat([torch.nonzero(y == c)[:100, 0] for c in range(10)])
+    idx = torch.cat([torch.nonzero(y == c)[:TWIN_DIGITS // 10, 0] for c in range(10)])
     inks = np.stack([read_drawing(x[i].numpy()) for i in idx])
     twins = []
     for i in range(0, len(inks), 100):
         twins += inverter.invert(torch.from_numpy(inks[i:i + 100])[:, None])
     agree = np.mean([t.digit == int(y[i]) for t, i in zip(twins, idx)])
     mean_iou = np.mean([iou(np.asarray(t.image) / 255, ink) for t, ink in zip(twins, inks)])
-    print(f"MNIST test digits: class agreement {agree:.4f}, mean IoU {mean_iou:.4f}")
+    print(f"{len(idx)} MNIST test digits: class agreement {agree:.4f}, mean IoU {mean_iou:.4f}")
     assert agree >= 0.98 and mean_iou >= 0.90
 
 
 @pytest.mark.slow
 def test_quality_on_mouse_drawings(inverter):
-    """200 drawings made by the tests: thick strokes, three looks, rotations and shears."""
-    pictures = drawings(200, seed=2026)
+    """100 drawings made by the tests: thick strokes, three looks, rotations and shears."""
+    pictures = drawings(100, seed=2026)
     inks = np.stack([read_drawing(p) for p, _ in pictures])
     twins = []
     for i in range(0, len(inks), 100):
