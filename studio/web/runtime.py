@@ -21,10 +21,11 @@ from studio.core.errors import UserError
 VERSION = "1.30.0"
 TARBALL = f"https://registry.npmjs.org/onnxruntime-web/-/onnxruntime-web-{VERSION}.tgz"
 INTEGRITY = "sha512-q0y+JrrtukXSzsBWEMccVfqX25LRmosXHF+CaRJmg8pZClzcV7svNc4rKY3jL02Vb7QmRMDs1SigqR4CXAfKYQ=="
-# The WebAssembly build only: its loader, the loader of its module, and the module (SIMD, threads
-# where the page is cross-origin isolated, one thread otherwise). The WebGPU build's module is
-# 28 MB and these machines have no WebGPU to test it on.
-FILES = ("ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm")
+# The WebAssembly build (its loader, the loader of its module, and the module: SIMD, threads where the page
+# is cross-origin isolated) and the WebGPU build (its loader and its module, 27 MB, fetched only by a browser
+# that has a WebGPU adapter).
+FILES = ("ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm",
+         "ort.webgpu.min.mjs", "ort-wasm-simd-threaded.asyncify.mjs", "ort-wasm-simd-threaded.asyncify.wasm")
 LICENSE = "onnxruntime-web is MIT-licensed, (c) Microsoft Corporation: https://github.com/microsoft/onnxruntime"
 
 

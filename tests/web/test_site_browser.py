@@ -100,6 +100,32 @@ def test_browser_style_matches_the_float32_path(local_page, photos, paintings):
     assert local_page.elsewhere == []
 
 
+def test_any_size_paints_at_the_servers_size_and_matches_it(local_page, photos, paintings):
+    """A 512 x 341 photo and a painting of odd sides: the browser pads them as the server does (reflection to
+    multiples of 4) and crops back, so the picture is 512 x 341 and agrees with the server's exact path."""
+    import torch
+
+    from studio.style.tensors import pad4, to_image, to_tensor
+    from studio.style.weights import load_microast
+    from studio.web.export_style import psnr
+
+    model = load_microast()
+    photo = Image.open(photos[0]).convert("RGB").resize((512, 341), Image.LANCZOS)
+    art = Image.open(paintings[0]).convert("RGB").resize((301, 387), Image.LANCZOS)
+    got = local_page.evaluate("""async ([p, s]) => {
+        const blob = async (b64) => (await fetch(`data:image/png;base64,${b64}`)).blob();
+        const out = await window.studio.stylize(await blob(p), await blob(s), {maxSide: 512});
+        const bytes = new Uint8Array(await out.arrayBuffer());
+        let text = ""; for (const b of bytes) text += String.fromCharCode(b);
+        return btoa(text); }""", [_png(photo), _png(art)])
+    browser = np.asarray(Image.open(io.BytesIO(base64.b64decode(got))).convert("RGB"), np.float32) / 255
+    with torch.no_grad():
+        want = model.decode(model.encode_content(pad4(to_tensor(photo))[0]), model.encode_style(pad4(to_tensor(art))[0]))
+    reference = np.asarray(to_image(want[..., :341, :512]), np.float32) / 255
+    assert browser.shape == reference.shape == (341, 512, 3)
+    assert psnr(browser, reference) >= 40
+
+
 def test_no_request_leaves_the_page_with_a_picture(local_page, photos, paintings):
     """Paint through the page's own controls: every request is a GET of the site's own files."""
     local_page.get_by_role("tab", name="Style").click()
@@ -212,3 +238,60 @@ def test_a_kept_picture_is_encoded_once(local_page):
     first, after = counts
     assert first == {"style": 2, "content": 1}  # the painting's code, the photo's own code, the photo's features
     assert after == first
+
+
+@pytest.fixture(scope="module")
+def webgpu_browser(launch_chromium):
+    """Chromium with WebGPU on SwiftShader, its software adapter: correct, far too slow to time."""
+    b = launch_chromium("--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader")
+    yield b
+    b.close()
+
+
+def _stylize_b64(page, photo, art, backend):
+    return page.evaluate("""async ([p, s, backend]) => {
+        const blob = async (b64) => (await fetch(`data:image/png;base64,${b64}`)).blob();
+        const out = await window.studio.stylize(await blob(p), await blob(s), {maxSide: 128, backend});
+        const bytes = new Uint8Array(await out.arrayBuffer());
+        let text = ""; for (const b of bytes) text += String.fromCharCode(b);
+        return btoa(text); }""", [_png(photo), _png(art), backend])
+
+
+def test_with_a_webgpu_adapter_paintings_run_on_webgpu_and_agree_with_webassembly(webgpu_browser, site_url, photos,
+                                                                                  paintings):
+    from studio.web.export_style import psnr
+
+    page = webgpu_browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+    page.goto(site_url)
+    page.wait_for_function("() => window.studio !== undefined", timeout=60000)
+    info = page.evaluate("() => window.studio.info()")
+    assert info["backend"] == "webgpu" and "swiftshader" in info["adapter"].lower() and info["software"], info
+    assert info["f16"] is False  # SwiftShader has no shader-f16: the models compute in float32
+    photo = Image.open(photos[0]).convert("RGB").resize((128, 85), Image.LANCZOS)
+    art = Image.open(paintings[0]).convert("RGB").resize((96, 128), Image.LANCZOS)
+    on = {b: np.asarray(Image.open(io.BytesIO(base64.b64decode(_stylize_b64(page, photo, art, b)))).convert("RGB"),
+                        np.float32) / 255 for b in ("webgpu", "wasm")}
+    assert on["webgpu"].shape == on["wasm"].shape == (85, 128, 3)
+    assert psnr(on["webgpu"], on["wasm"]) >= 40
+    digits = [page.evaluate("(b) => window.studio.digit({digit: 7, seed: 3, backend: b}).then((d) => Array.from(d.data))",
+                            b) for b in ("webgpu", "wasm")]
+    assert np.abs(np.array(digits[0], int) - np.array(digits[1], int)).max() <= 2
+    page.get_by_role("tab", name="Style").click()  # small pictures: SwiftShader paints slowly
+    for name, picture in (("photo", photo), ("painting", art)):
+        page.locator(f"#{name}").set_input_files({"name": f"{name}.png", "mimeType": "image/png",
+                                                  "buffer": base64.b64decode(_png(picture))})
+    page.locator("#paint").click()
+    page.get_by_text("WebGPU on SwiftShader (software)").wait_for(timeout=120000)
+
+
+def test_without_a_webgpu_adapter_the_page_runs_webassembly_and_says_so(local_page, photos):
+    info = local_page.evaluate("() => window.studio.info()")
+    assert info["backend"] == "wasm" and info["adapter"] is None, info
+    with pytest.raises(Exception, match="WebGPU is not available"):
+        local_page.evaluate("() => window.studio.digit({digit: 1, backend: 'webgpu'})")
+    local_page.get_by_role("tab", name="Style").click()
+    local_page.get_by_role("button", name="starry night").click()
+    local_page.locator("#photo").set_input_files(str(photos[0]))
+    local_page.locator("#size").select_option("256")
+    local_page.locator("#paint").click()
+    local_page.get_by_text("WebAssembly, ").wait_for(timeout=60000)

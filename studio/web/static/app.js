@@ -1,5 +1,6 @@
 // The static studio's page: wires the controls to digits.js and style.js (through studio.js).
 import { grey } from "./digits.js";
+import { describe } from "./engine.js";
 import { STYLE_SIZE } from "./style.js";
 import { engines, pixels, toPng } from "./studio.js";
 import { readDrawing, Twin } from "./twin.js";
@@ -190,7 +191,8 @@ async function paint() {
     const link = $("download");
     link.href = URL.createObjectURL(await toPng(out));
     link.hidden = false;
-    status.textContent = `Painted ${out.width} × ${out.height} in ${((performance.now() - t0) / 1000).toFixed(2)} s, on this device`;
+    status.textContent = `Painted ${out.width} × ${out.height} in ${((performance.now() - t0) / 1000).toFixed(2)} s, ` +
+                         `on this device (${describe()})`;
   } catch (e) { status.textContent = `⚠️ ${e.message}`; }
 }
 
@@ -213,7 +215,7 @@ async function startLive() {
       times.push(performance.now());
       if (times.length > 20) times.shift();
       const fps = times.length > 1 ? (times.length - 1) / ((times.at(-1) - times[0]) / 1000) : 0;
-      status.textContent = `${fps.toFixed(1)} fps painted at ${frame.width} × ${frame.height}`;
+      status.textContent = `${fps.toFixed(1)} fps painted at ${frame.width} × ${frame.height} (${describe()})`;
     }
   } catch (e) { status.textContent = `⚠️ ${e.message}`; }
 }

@@ -7,8 +7,8 @@ import { seedLatent } from "./seeds.js";
 const f32 = Math.fround;
 
 export class Digits {
-  static async load(models = undefined) {
-    const [meta, net] = await Promise.all([json(FILES.meta, models), session(FILES.generator, models)]);
+  static async load(models = undefined, backend = "wasm") {
+    const [meta, net] = await Promise.all([json(FILES.meta, models), session(FILES.generator, models, backend)]);
     return new Digits(meta, net);
   }
 

@@ -7,9 +7,9 @@ export const STYLE_SIZE = 512; // paintings (and the photo's own code) are encod
 const CODE = ["mean1", "std1", "mean2", "std2", "w1", "b1", "w2", "b2"];
 
 export class Style {
-  static async load() {
+  static async load(backend = "wasm") {
     const [style, content, decoder] = await Promise.all(
-      [FILES.style, FILES.content, FILES.decoder].map((file) => session(file)));
+      [FILES.style, FILES.content, FILES.decoder].map((file) => session(file, undefined, backend)));
     return new Style(style, content, decoder);
   }
 
@@ -19,11 +19,21 @@ export class Style {
     Object.assign(this, { style, content, decoder, codes: new Map(), features: null });
   }
 
-  // A picture as (1, 3, H, W) in [0, 1]; `pixels` is an ImageData whose sides are multiples of 4.
+  // A picture as (1, 3, H, W) in [0, 1], H and W padded up to multiples of 4 (MicroAST's two stride-2
+  // stages) by reflection, as studio.style.tensors.pad4 pads: the painted result is cropped back.
   static tensor(pixels) {
-    const { width: w, height: h, data } = pixels, n = w * h, t = new Float32Array(3 * n);
-    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) t[c * n + i] = data[4 * i + c] / 255;
-    return new ort.Tensor("float32", t, [1, 3, h, w]);
+    const { width: w, height: h, data } = pixels;
+    const W = w + ((4 - (w % 4)) % 4), H = h + ((4 - (h % 4)) % 4), N = W * H, t = new Float32Array(3 * N);
+    const reflect = Math.min(w, h) > 4;
+    const from = (i, n) => (i < n ? i : reflect ? 2 * (n - 1) - i : n - 1);
+    for (let y = 0; y < H; y++) {
+      const row = from(y, h) * w;
+      for (let x = 0; x < W; x++) {
+        const src = 4 * (row + from(x, w)), dst = y * W + x;
+        for (let c = 0; c < 3; c++) t[c * N + dst] = data[src + c] / 255;
+      }
+    }
+    return new ort.Tensor("float32", t, [1, 3, H, W]);
   }
 
   async code(pixels, key = null) {
@@ -37,7 +47,7 @@ export class Style {
     return code;
   }
 
-  // photo: ImageData (sides multiples of 4); paintingCode from code(); photoCode (the photo at
+  // photo: ImageData (any size); paintingCode from code(); photoCode (the photo at
   // most STYLE_SIZE, for strength < 1); photoKey names the photo at this size, so that its
   // encoding is reused by the next call; returns an ImageData of the photo's size.
   async paint(photo, paintingCode, { strength = 1, keepColours = false, photoCode = null, photoKey = null } = {}) {
@@ -55,7 +65,7 @@ export class Style {
     const feeds = { c1: fresh(this.features.c1), c2: fresh(this.features.c2) };
     CODE.forEach((name, i) => { feeds[name] = fresh(code[i]); });
     const { painted } = await this.decoder.run(feeds);
-    return toImage(painted.data, x.data, photo.width, photo.height, strength, keepColours);
+    return toImage(painted.data, x.data, x.dims[3], photo.width, photo.height, strength, keepColours);
   }
 }
 
@@ -69,18 +79,22 @@ function mix(own, painting, s) {
   return new ort.Tensor("float32", out, own.dims);
 }
 
-function toImage(styled, photo, w, h, s, keepColours) {
-  const n = w * h, out = new ImageData(w, h), d = out.data, rgb = [0, 0, 0], own = [0, 0, 0];
+// styled and photo: (1, 3, H, W) padded planes of width W; the result is their top-left w x h.
+function toImage(styled, photo, W, w, h, s, keepColours) {
+  const N = styled.length / 3, out = new ImageData(w, h), d = out.data, rgb = [0, 0, 0], own = [0, 0, 0];
   const clip = (v) => (v < 0 ? 0 : v > 1 ? 1 : v);
-  for (let i = 0; i < n; i++) { // one pass, no allocation per pixel
-    for (let c = 0; c < 3; c++) {
-      own[c] = photo[c * n + i];
-      rgb[c] = clip(styled[c * n + i]);
-      if (s < 1) rgb[c] = s * rgb[c] + (1 - s) * own[c];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) { // one pass, no allocation per pixel
+      const j = y * W + x, i = y * w + x;
+      for (let c = 0; c < 3; c++) {
+        own[c] = photo[c * N + j];
+        rgb[c] = clip(styled[c * N + j]);
+        if (s < 1) rgb[c] = s * rgb[c] + (1 - s) * own[c];
+      }
+      const px = keepColours ? keepChroma(rgb, own) : rgb;
+      for (let c = 0; c < 3; c++) d[4 * i + c] = Math.floor(clip(px[c]) * 255 + 0.5);
+      d[4 * i + 3] = 255;
     }
-    const px = keepColours ? keepChroma(rgb, own) : rgb;
-    for (let c = 0; c < 3; c++) d[4 * i + c] = Math.floor(clip(px[c]) * 255 + 0.5);
-    d[4 * i + 3] = 255;
   }
   return out;
 }
