@@ -42,7 +42,28 @@ def build_site(out: Path, generator: str | None = "shipped", style: bool = True,
         runtime.install(out / files.RUNTIME)
         if examples:
             _examples(out / "examples")
+        _stamp_worker(out)
     return {"models": reports, **sizes(out)}
+
+
+# Kept when first used rather than on the first visit: only a browser with a WebGPU adapter loads them.
+ON_USE = ("ort.webgpu.min.mjs", "ort-wasm-simd-threaded.asyncify.mjs", "ort-wasm-simd-threaded.asyncify.wasm")
+
+
+def _stamp_worker(out: Path) -> None:
+    """Write the build's id (a digest of its files) and the files to keep into the service worker."""
+    import hashlib
+
+    kept, digest = [], hashlib.sha256()
+    for path in sorted(p for p in out.rglob("*") if p.is_file() and p.name != "sw.js"):
+        name = path.relative_to(out).as_posix()
+        digest.update(name.encode() + path.read_bytes())
+        if path.name not in ON_USE:
+            kept.append(name)
+    text = (out / "sw.js").read_text()
+    text = text.replace('const BUILD = "dev";', f'const BUILD = "{digest.hexdigest()[:16]}";')
+    text = text.replace("const FILES = [];", f"const FILES = {json.dumps(kept)};")
+    (out / "sw.js").write_text(text)
 
 
 def _examples(folder: Path) -> None:

@@ -295,3 +295,25 @@ def test_without_a_webgpu_adapter_the_page_runs_webassembly_and_says_so(local_pa
     local_page.locator("#size").select_option("256")
     local_page.locator("#paint").click()
     local_page.get_by_text("WebAssembly, ").wait_for(timeout=60000)
+
+
+def test_a_second_visit_opens_and_paints_offline(browser, site_url, photos, paintings):
+    """The first visit's service worker keeps the site; offline (Chromium's network emulation), the page
+    opens again, draws a digit and paints."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.goto(site_url)
+    page.evaluate("""() => new Promise((resolve) => navigator.serviceWorker.controller ? resolve(true)
+        : navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true)))""")
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_function("() => window.studio !== undefined", timeout=60000)
+    page.locator("#digit-time").get_by_text("drawn in").wait_for(timeout=60000)  # the page drew its first digit
+    assert page.evaluate("() => window.studio.digit({digit: 4, seed: 1}).then((d) => d.data.length)") == 28 * 28
+    photo = Image.open(photos[1]).convert("RGB").resize((96, 64), Image.LANCZOS)
+    art = Image.open(paintings[1]).convert("RGB").resize((64, 64), Image.LANCZOS)
+    painted = Image.open(io.BytesIO(base64.b64decode(_stylize_b64(page, photo, art, None))))
+    assert painted.size == (96, 64)
+    page.get_by_role("tab", name="Style").click()
+    page.get_by_role("button", name="coffee").wait_for(timeout=10000)  # the examples' list came from the cache
+    context.close()

@@ -246,5 +246,8 @@ async function examples() { // the site's example pictures (examples/examples.js
   } catch { /* a site built without examples */ }
 }
 
+// Offline on the next visit: the service worker keeps the site's files (sw.js).
+if ("serviceWorker" in navigator) navigator.serviceWorker.register("sw.js").catch(() => { /* e.g. a file:// page */ });
+
 examples();
 startDigits().catch((e) => { $("digits-status").textContent = `⚠️ ${e.message}`; });

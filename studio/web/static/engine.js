@@ -4,8 +4,19 @@
 // ?backend=wasm keeps to WebAssembly; ?threads=1 sets the threads (for comparisons).
 const here = new URL(".", import.meta.url);
 const asked = new URLSearchParams(self.location?.search || "");
-const adapter = asked.get("backend") === "wasm" ? null : await findAdapter();
-const ort = await import(adapter ? "./ort/ort.webgpu.min.mjs" : "./ort/ort.wasm.min.mjs");
+let adapter = asked.get("backend") === "wasm" ? null : await findAdapter();
+const ort = await load();
+
+async function load() {
+  if (adapter) {
+    try {
+      return await import("./ort/ort.webgpu.min.mjs");
+    } catch { // offline before the WebGPU build was ever kept (sw.js): WebAssembly still paints
+      adapter = null;
+    }
+  }
+  return import("./ort/ort.wasm.min.mjs");
+}
 
 ort.env.wasm.wasmPaths = new URL("ort/", here).href;
 ort.env.wasm.numThreads = self.crossOriginIsolated ? (Number(asked.get("threads")) || Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
