@@ -43,6 +43,7 @@ def test_openmoji_report_and_preview(tmp_path, capsys):
     assert any("transparency flattened onto white" in n for n in report["notes"])
 
 
+@pytest.mark.slow
 def test_a_run_reads_its_set_once(tmp_path, mnist_available):
     first = prepare("torchvision:MNIST", 32, tmp_path / "run")
     assert (tmp_path / "run" / "dataset.npz").is_file() and (tmp_path / "run" / "dataset.png").is_file()

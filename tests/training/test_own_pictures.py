@@ -62,6 +62,7 @@ def test_a_zip_trains_from_the_cli_and_a_hostile_one_exits_2(tmp_path, capsys, m
     assert not (tmp_path / "escaped.png").exists() and not (tmp_path.parent / "escaped.png").exists()
 
 
+@pytest.mark.slow
 def test_torchvision_mnist_at_32_px(tiny_config, tmp_path, mnist_available):
     cfg = tiny_config(**{**TINY, "steps": 2}, out=str(tmp_path / "run"), data="torchvision:MNIST", size=32)
     assert Trainer(cfg).run()["step"] == 2
@@ -71,6 +72,7 @@ def test_torchvision_mnist_at_32_px(tiny_config, tmp_path, mnist_available):
     assert json.loads((tmp_path / "run" / "metrics.jsonl").read_text().splitlines()[0])["step"] == 2
 
 
+@pytest.mark.slow
 def test_digits_as_a_folder_are_scored_by_the_mnist_classifier_and_other_sets_are_not(tiny_config, tmp_path,
                                                                                       mnist_available):
     from studio.digits.data import load_mnist
