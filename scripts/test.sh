@@ -29,6 +29,6 @@ export STUDIO_WEIGHTS_DIR="${STUDIO_WEIGHTS_DIR:-$(cd .. && pwd)/shared/weights/
 export STUDIO_EXAMPLES_DIR="${STUDIO_EXAMPLES_DIR:-$(cd .. && pwd)/shared/images}"
 export HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False
 
-# Two workers (pytest-xdist), each module whole in one of them so its fixtures are made once; `-n 0` after
-# the command runs everything in this process.
-exec .venv/bin/python -m pytest -n "${STUDIO_TEST_WORKERS:-2}" --dist loadfile "$@"
+# STUDIO_TEST_WORKERS=2 runs the suite in two pytest-xdist workers, each module whole in one of them (its
+# fixtures made once): faster, and under that load one UI test has raced (docs/development.md).
+exec .venv/bin/python -m pytest -n "${STUDIO_TEST_WORKERS:-0}" --dist loadfile "$@"
