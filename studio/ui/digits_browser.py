@@ -20,15 +20,29 @@ _MODULE = """import(new URL("gradio_api/file=" + web.base + "/digits_tab.js",
 # The live controls' event: drawn in the browser by the app's generator as ONNX (no request), or,
 # where it cannot be (no WebAssembly, the engine still loading, a value to refuse, ?engine=server),
 # by the server through the tab's hidden button. `web` (the last value) names the engine's files.
+# Each event is numbered: a server answer that lands after a newer browser drawing is stale (AFTER_SERVER_JS).
 LIVE_JS = """async (...values) => {
   const web = values[values.length - 1];
+  const seq = (window.studioDigitSeq = (window.studioDigitSeq || 0) + 1);
   let drawn = false;
   if (web && typeof WebAssembly === "object" && !/[?&]engine=server/.test(location.search)) {
     try { drawn = (await %s).show(values, web, %s); } catch (e) { console.warn("Digits in the browser are off:", e); }
   }
-  if (!drawn) document.querySelector("#digit-server-draw").click();
-  else if (document.querySelector("#digit-note")?.innerText.trim()) document.querySelector("#digit-note-clear").click();
+  if (!drawn) {
+    window.studioServerSeq = seq;
+    document.querySelector("#digit-server-draw").click();
+  } else {
+    window.studioBrowserSeq = seq;
+    if (document.querySelector("#digit-note")?.innerText.trim()) document.querySelector("#digit-note-clear").click();
+  }
 }""" % (_MODULE, json.dumps({v: k for k, v in METHODS.items()}))
+# After the server's answer: if the browser drew a newer value meanwhile, the answer (a picture, or a
+# refused value's line) is stale, so the browser's drawing goes back in view and the line goes.
+AFTER_SERVER_JS = """async () => {
+  if ((window.studioBrowserSeq || 0) <= (window.studioServerSeq || 0)) return;
+  try { (await %s).repaint(); } catch (e) { console.warn("Digits in the browser are off:", e); }
+  if (document.querySelector("#digit-note")?.innerText.trim()) document.querySelector("#digit-note-clear").click();
+}""" % _MODULE
 # On page load: start loading the engine while the person looks at the first (server-drawn) digit.
 # No engine yet: a cold start is still exporting the generator (up to a minute), so the page asks
 # again every 10 s, 12 times at most, through the tab's hidden button; it draws on the server meanwhile.

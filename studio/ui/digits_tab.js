@@ -73,8 +73,15 @@ async function drain(d) {
 }
 
 const canvas = document.createElement("canvas"); // reused: one small canvas for every frame
+let last = null; // the newest frame drawn here, put back when a stale server answer replaced it
+
+// The newest browser drawing back in view (after a late server answer for an older value).
+export function repaint() {
+  if (last) paint(...last);
+}
 
 function paint(pixels, size) {
+  last = [pixels, size];
   const box = document.querySelector("#digit-image");
   if (!box) return;
   canvas.width = canvas.height = size;

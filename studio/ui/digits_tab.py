@@ -13,7 +13,7 @@ from studio.digits import MAX_SEED, SLIDER_RANGE
 from studio.digits.directions import METHODS
 from studio.digits.drawing import DrawingError
 from studio.ui import dataset_export
-from studio.ui.digits_browser import LIVE_JS, PICK_BRUSH, PRELOAD_JS, browser_engine, page_latent
+from studio.ui.digits_browser import AFTER_SERVER_JS, LIVE_JS, PICK_BRUSH, PRELOAD_JS, browser_engine, page_latent
 from studio.ui.pickers import load_model, model_choices
 from studio.ui.common import Number, Slider, img_html, one_thread, upload_image, user_errors, warning_line
 from studio.ui.state import VISITORS
@@ -248,7 +248,7 @@ def build() -> dict:
     # through server_draw: queue=False answers over plain HTTP (no queue round-trips) and
     # always_last drops stale intermediate positions.
     server_draw.click(render_or_say, inputs, [picture, note], queue=False, show_progress="hidden", trigger_mode="always_last",
-                      api_visibility="private")
+                      api_visibility="private").then(None, None, None, js=AFTER_SERVER_JS, api_visibility="private")
     live = dict(fn=None, inputs=[*inputs, web], outputs=None, js=LIVE_JS, show_progress="hidden")
     for s in (blend, truncation, *sliders):
         s.input(api_visibility="private", **live)

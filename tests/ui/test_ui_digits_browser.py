@@ -122,6 +122,48 @@ def test_values_the_browser_refuses_go_to_the_server(app_url, page):
     assert answers == {"good": True, **{name: False for name in bad}}
 
 
+# Holds the server's answers to draws (requests carrying the tab's controls) for 2 s in the page.
+SLOW_SERVER_DRAWS = """(() => {
+  const fetch0 = window.fetch;
+  window.fetch = async (url, init) => {
+    let body = null;
+    try { body = JSON.parse(init && init.body); } catch (e) {}
+    const draw = String(url).includes("/run/predict") && body && Array.isArray(body.data) && body.data.length > 5;
+    if (draw) window.serverDraws = (window.serverDraws || 0) + 1;
+    const answer = await fetch0(url, init);
+    if (draw) {
+      await new Promise((r) => setTimeout(r, 2000));
+      window.serverAnswers = (window.serverAnswers || 0) + 1;
+    }
+    return answer;
+  };
+})()"""
+
+
+def test_a_late_server_answer_never_covers_a_newer_browser_drawing(app_url, page):
+    """An empty seed goes to the server (which words the message); the next good seed is drawn in the
+    browser at once. The server's answer for the empty seed lands after it and is stale: its line
+    must not stay on screen, nor cover the newer drawing."""
+    page.add_init_script(SLOW_SERVER_DRAWS)
+    open_digits(page, app_url)
+    page.wait_for_selector(ENGINE_READY, timeout=180000)
+    page.wait_for_function("() => window.serverAnswers === window.serverDraws", timeout=15000)  # the first digit's
+    asked = page.evaluate("() => window.serverDraws")
+    seed = page.locator("#seed input")
+    seed.fill("")
+    seed.press("Enter")
+    page.wait_for_function("n => window.serverDraws === n + 1", arg=asked, timeout=15000)  # the server was asked
+    before = page.locator("#digit-image img").get_attribute("src")
+    seed.fill("5")
+    seed.press("Enter")
+    changed(page, before)  # drawn in the browser while the server's answer is held
+    assert page.evaluate("() => window.serverDraws - window.serverAnswers") == 1
+    page.wait_for_function("() => window.serverAnswers === window.serverDraws", timeout=15000)
+    page.wait_for_timeout(1500)  # whatever follows the late answer has landed
+    assert page.locator("#digit-note").inner_text().strip() == ""
+    assert "drawn in your browser" in page.locator("#digit-image img").get_attribute("alt")
+
+
 def test_a_page_opened_during_a_cold_start_finds_the_engine_without_a_reload(page, tmp_path):
     """The first start exports the generator; a page that opened before that finished asks again."""
     from studio.core import paths
