@@ -1,4 +1,5 @@
 import os
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -231,3 +232,36 @@ def drag_slider(page, selector: str, start: float, end: float, steps: int = 8) -
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * end, y, steps=steps)
     page.mouse.up()
+
+
+# The static studio built once for the browser tests of tests/web: the shipped Digits generator, MicroAST,
+# the examples, and a tiny run of coloured squares on the Generate tab.
+def _squares_run(root):
+    """A generator trained for three steps on coloured squares (red, green, blue): mechanics, not quality."""
+    from pictures import folder_of_squares
+    from studio.training.config import TrainConfig
+    from studio.training.trainer import Trainer
+
+    cfg = TrainConfig(batch_size=8, g_channels=8, d_channels=8, latent_dim=16, steps=3, size=32, out=str(root / "run"),
+                      data=str(folder_of_squares(root / "squares")), data_licence="CC0: made for this test")
+    Trainer(cfg).run()
+    return root / "run"
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory, worker_id):
+    """Built once per run, also when pytest-xdist's workers share it (the documented lock pattern): the
+    first worker to ask builds the site (a minute and a half) into their common folder, the others wait."""
+    from filelock import FileLock
+
+    from studio.web.site import build_site, server
+
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    site = shared / "site"
+    with FileLock(str(shared / "site.lock")):
+        if not (site / "sw.js").exists() or 'BUILD = "dev"' in (site / "sw.js").read_text():  # not yet (whole)
+            build_site(site, generators=[str(_squares_run(shared / "squares"))])
+    httpd = server(site, port=0)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()

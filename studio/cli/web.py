@@ -47,18 +47,21 @@ def export_web(args) -> int:
 
 BUILD_DOC = """Write the static studio: Digits, Style and Live computed in the visitor's browser.
 
-    python -m studio build-web DIR [--generator SPEC] [--no-examples]
+    python -m studio build-web DIR [--generator RUN ...] [--no-examples]
     python -m studio serve-web DIR [--port 8000]
 
 DIR gets index.html, its scripts, the models as ONNX (float16 weights, checked), onnxruntime-web
 (from the npm registry, integrity checked) and example pictures with their credits. Any static
-file server hosts it; serve-web adds the headers that let the page use several threads."""
+file server hosts it; serve-web adds the headers that let the page use several threads. Each
+--generator (a run folder, a checkpoint or hf://USER/NAME; repeatable) is offered on the page's
+Generate tab, with its class names and named sliders; Digits always draws the shipped generator."""
 
 
 def register_site(sub) -> None:
     p = command(sub, "build-web", BUILD_DOC, "write the static studio (runs in the browser)", build_web)
     p.add_argument("out", help="the site's folder (empty, or an earlier build)")
-    p.add_argument("--generator", default="shipped", help="shipped, a checkpoint or run folder, or hf://USER/NAME")
+    p.add_argument("--generator", action="append", default=[], metavar="RUN",
+                   help="a generator for the Generate tab: run folder, checkpoint or hf://USER/NAME (repeatable)")
     p.add_argument("--no-examples", action="store_true", help="no example pictures")
     p.add_argument("--json", action="store_true", help="print the report as one JSON line")
     s = command(sub, "serve-web", BUILD_DOC, "serve a built static studio on this machine", serve_web)
@@ -70,7 +73,7 @@ def register_site(sub) -> None:
 def build_web(args) -> int:
     from studio.web.site import build_site
 
-    report = build_site(Path(args.out), args.generator, examples=not args.no_examples)
+    report = build_site(Path(args.out), examples=not args.no_examples, generators=args.generator)
     if args.json:
         print(json.dumps(report))
         return 0

@@ -25,7 +25,7 @@ GENERATOR_TOLERANCE = 1e-4  # max abs error, images in [-1, 1]
 HALF_TOLERANCE = 2 / 127.5  # with float16 weights (half=True): two grey levels of 255
 STYLE_MIN_PSNR = 40.0  # dB, the browser's decoder output against PyTorch's on the same inputs
 OPSET = 18
-META_FORMAT = 2  # generator.web.json's layout (2: max_latent); the app re-exports when it changes
+META_FORMAT = 3  # generator.web.json's layout (2: max_latent, 3: channels, class names); the app re-exports when it changes
 
 
 class ExportError(UserError, RuntimeError):
@@ -109,7 +109,8 @@ def export_generator(studio, out: Path, source: str = "shipped", half: bool = Fa
     report = _checked("generator", path, feeds, [want], half)
     meta = {
         "format": META_FORMAT, "source": source, "max_latent": MAX_LATENT, "latent_dim": studio.latent_dim, "num_classes": studio.generator.config.num_classes,
-        "conditional": studio.conditional, "image_size": int(want.shape[-1]), "max_seed": MAX_SEED,
+        "conditional": studio.conditional, "image_size": int(want.shape[-1]), "channels": int(want.shape[1]),
+        "classes": list(studio.classes), "max_seed": MAX_SEED,
         "slider_range": SLIDER_RANGE, "metrics": studio.config.get("metrics") or {},
         "directions": {m: [{"label": d.label(i), "vector": [round(float(v), 7) for v in d.vector]}
                            for i, d in enumerate(studio.direction_set(m))] for m in METHODS},

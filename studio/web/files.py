@@ -8,4 +8,6 @@ STYLE_ENCODER = "style_encoder.onnx"  # a painting -> its code (eight tensors)
 CONTENT_ENCODER = "content_encoder.onnx"  # a photo -> its two feature maps
 DECODER = "decoder.onnx"  # features + code -> the painted photo
 MODELS = "models"  # the folder of a site that holds the files above
+GENERATORS = "generators"  # under MODELS: one folder per generator of the Generate tab (GENERATOR and its META)
+GENERATORS_LIST = "generators.json"  # under MODELS: those folders, with each generator's name and classes
 RUNTIME = "ort"  # the folder of a site that holds onnxruntime-web's files

@@ -26,10 +26,13 @@ class SiteError(UserError, ValueError):
     """The site cannot be written where asked; the message says why."""
 
 
-def build_site(out: Path, generator: str | None = "shipped", style: bool = True, examples: bool = True) -> dict:
-    """Write the site into `out` (created, or an earlier build replaced); returns its size report."""
-    from studio.web.bundle import export_models
+def build_site(out: Path, generator: str | None = "shipped", style: bool = True, examples: bool = True,
+               generators: list[str] = ()) -> dict:
+    """Write the site into `out` (created, or an earlier build replaced); returns its size report.
+    generator: the Digits tab's; generators: the Generate tab's (run folders, checkpoints, hf://USER/NAME)."""
+    from studio.web.bundle import export_generators, export_models, load_generators
 
+    chosen = load_generators(list(generators))  # a wrong name is said before anything is written
     out = Path(out)
     if out.exists() and not (out / "index.html").exists() and any(out.iterdir()):
         raise SiteError(f"{out.name} holds other files: give an empty folder or an earlier build")
@@ -39,6 +42,7 @@ def build_site(out: Path, generator: str | None = "shipped", style: bool = True,
             shutil.copy(src, out / src.name)
         shutil.copy(paths.ASSETS / "favicon.png", out / "favicon.png")
         reports = export_models(generator, out / files.MODELS, style=style, half=True)
+        reports += export_generators(chosen, out / files.MODELS)
         runtime.install(out / files.RUNTIME)
         if examples:
             _examples(out / "examples")
@@ -81,7 +85,7 @@ def _examples(folder: Path) -> None:
             _, repo, commit, source, _ = PICTURES[name]
             credits.append(f"{name.replace('_', ' ')}: github.com/{repo} @ {commit[:7]}, {source}")
     text = "Example pictures: public-domain paintings and free photos. " + "; ".join(credits)
-    (folder / "examples.json").write_text(json.dumps({"pictures": found, "credits": text}))
+    (folder / "examples.json").write_text(json.dumps({"pictures": found, "credits": text, "credit_lines": credits}))
 
 
 def sizes(site: Path) -> dict:

@@ -107,3 +107,11 @@ def test_the_pages_scripts_name_the_files_as_the_exporter_does():
     for script in STATIC.glob("*.js"):
         if script.name != "engine.js":
             assert not re.search(r'"[\w.]+\.onnx"', script.read_text()), script.name
+
+
+def test_build_web_with_a_generator_that_does_not_exist_says_so_and_writes_nothing(tmp_path, capsys):
+    from studio.cli import main
+
+    assert main(["build-web", str(tmp_path / "site"), "--generator", str(tmp_path / "nowhere")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "site").exists()

@@ -3,25 +3,11 @@ float32 path, and no request to anywhere but the local server (every other one i
 
 import base64
 import io
-import threading
-
 import numpy as np
 import pytest
 from PIL import Image
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    from studio.web.site import build_site, server
-
-    site = tmp_path_factory.mktemp("site")
-    build_site(site)
-    httpd = server(site, port=0)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
 
 
 @pytest.fixture
@@ -156,6 +142,7 @@ def test_a_drawn_digit_finds_its_twin_in_the_browser(local_page, digit):
     sys.path.insert(0, str(Path(__file__).parents[1] / "digits"))
     from mouse_drawings import DIGITS
 
+    local_page.locator("summary", has_text="Draw a digit").click()
     box = local_page.locator("#sketch").bounding_box()
     for points in DIGITS[digit]:
         _stroke(local_page, [(0.15 + 0.7 * x, 0.15 + 0.7 * y) for x, y in points], box)
@@ -173,6 +160,7 @@ def test_grid_and_interpolation_equal_the_servers(local_page):
     studio = DigitStudio.from_checkpoint("shipped")
     local_page.locator("#seed").fill("5")
     local_page.locator("#grid-btn").click()
+    local_page.locator("summary", has_text="Interpolate").click()
     local_page.locator("#frames").fill("6")
     local_page.locator("#interp-btn").click()
     local_page.wait_for_function("() => document.querySelector('#strip').width === 168 && "

@@ -50,6 +50,7 @@ export class Digits {
   }
 
   classes({ digit = 0, blendTo = null, blend = 0 }) {
+    if (!this.meta.conditional) return new Float32Array(0); // one set, no classes: the generator takes z only
     const y = new Float32Array(this.meta.num_classes);
     const b = check(blend, 0, 1, "blend");
     const d = check(digit, 0, this.meta.num_classes - 1, "digit", true);
@@ -70,7 +71,7 @@ export class Digits {
     const feeds = { z: new ort.Tensor("float32", z, [k, n]) };
     if (this.meta.conditional) feeds.y = new ort.Tensor("float32", y, [k, c]);
     const { image } = await this.net.run(feeds);
-    const px = this.size * this.size;
+    const px = (this.meta.channels || 1) * this.size * this.size; // planes: grey, or red, green, blue
     return items.map((_, i) => image.data.slice(i * px, (i + 1) * px));
   }
 
@@ -82,6 +83,16 @@ export class Digits {
 export function grey(x) {
   const out = new Uint8ClampedArray(x.length);
   for (let i = 0; i < x.length; i++) out[i] = Math.round((x[i] + 1) * 127.5);
+  return out;
+}
+
+// An image's planes in [-1, 1] (one grey, or red, green and blue) as RGBA pixels for a canvas.
+export function rgba(x, channels = 1) {
+  const n = x.length / channels, out = new Uint8ClampedArray(4 * n);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < 3; c++) out[4 * i + c] = Math.round((x[(channels === 3 ? c : 0) * n + i] + 1) * 127.5);
+    out[4 * i + 3] = 255;
+  }
   return out;
 }
 

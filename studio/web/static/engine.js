@@ -70,12 +70,59 @@ export function threads() {
   return ort.env.wasm.numThreads;
 }
 
+// Downloads in flight, for the page's progress bar: "progress" events carry {loaded, total} bytes over
+// every file being fetched (the runtime's WebAssembly and the models), "done" when none is left.
+export const downloads = new EventTarget();
+const flight = new Map();
+function report(url, loaded, total) {
+  flight.set(url, [loaded, total]);
+  let sum = 0, all = 0;
+  for (const [l, t] of flight.values()) { sum += Math.min(l, t || l); all += t || l; }
+  downloads.dispatchEvent(Object.assign(new Event("progress"), { loaded: sum, total: all }));
+  if ([...flight.values()].every(([l, t]) => t && l >= t)) {
+    flight.clear();
+    downloads.dispatchEvent(new Event("done"));
+  }
+}
+
+// A file's bytes, read as they arrive so the page can show how far the download is.
+export async function bytes(url) {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url.split("/").pop()}: HTTP ${r.status}`);
+  const total = Number(r.headers.get("content-length")) || 0;
+  if (!r.body || !total) return new Uint8Array(await r.arrayBuffer());
+  const reader = r.body.getReader(), parts = [];
+  let loaded = 0;
+  report(url, 0, total);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    loaded += value.length;
+    report(url, Math.min(loaded, total - 1), total); // "done" waits for the end (a compressed body may run over)
+  }
+  report(url, total, total);
+  const out = new Uint8Array(loaded);
+  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+  return out;
+}
+
+// The runtime's WebAssembly (14 MB), fetched here so its download shows on the progress bar; handed to the
+// runtime, which then skips its own fetch.
+let runtimeReady = null;
+function runtime() {
+  const file = adapter ? "ort-wasm-simd-threaded.asyncify.wasm" : "ort-wasm-simd-threaded.wasm";
+  runtimeReady ??= bytes(new URL(`ort/${file}`, here).href).then((b) => { ort.env.wasm.wasmBinary = b; });
+  return runtimeReady;
+}
+
 // `models`: the folder holding the files (a site's models/; the app names one per generator). Sessions
 // are created one after another: the WebGPU provider refuses a second while one is being created.
 let creating = Promise.resolve();
 export function session(file, models = new URL("models/", here), backend = "wasm") {
   const providers = backend === "webgpu" ? ["webgpu", "wasm"] : ["wasm"];
-  const next = creating.then(() => ort.InferenceSession.create(new URL(file, models).href,
+  const model = bytes(new URL(file, models).href);
+  const next = Promise.all([creating, runtime()]).then(async () => ort.InferenceSession.create(await model,
     { executionProviders: providers, graphOptimizationLevel: "all" }));
   creating = next.catch(() => {});
   return next;

@@ -69,6 +69,29 @@ export class Style {
   }
 }
 
+// Several paintings' codes as one, weighted (weights need not sum to 1), as studio.style.microast.StyleCode.mix.
+export function mixCodes(codes, weights) {
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (!(total > 0)) throw new RangeError("at least one painting weight must be above 0");
+  if (codes.length === 1) return codes[0];
+  return codes[0].map((t, i) => {
+    const out = new Float32Array(t.data.length);
+    codes.forEach((code, k) => { const w = weights[k] / total, d = code[i].data; for (let j = 0; j < out.length; j++) out[j] += w * d[j]; });
+    return new ort.Tensor("float32", out, t.dims);
+  });
+}
+
+// The painted mask (alpha 0..255 per pixel, the photo's size): the style where brushed, the photo elsewhere.
+export function masked(painted, photo, alpha) {
+  const out = new ImageData(painted.width, painted.height), d = out.data;
+  for (let i = 0; i < alpha.length; i++) {
+    const m = alpha[i] / 255;
+    for (let c = 0; c < 3; c++) d[4 * i + c] = Math.round(m * painted.data[4 * i + c] + (1 - m) * photo.data[4 * i + c]);
+    d[4 * i + 3] = 255;
+  }
+  return out;
+}
+
 function fresh(t) {
   return new ort.Tensor("float32", t.data.slice(), t.dims);
 }

@@ -12,7 +12,8 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
-    for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key);
+    // older builds' caches go; "studio-mine" holds the visitor's own paintings (page_style.js) and stays
+    for (const key of await caches.keys()) if (key !== CACHE && key !== "studio-mine") await caches.delete(key);
     await self.clients.claim();
   })());
 });
