@@ -29,6 +29,6 @@ export STUDIO_WEIGHTS_DIR="${STUDIO_WEIGHTS_DIR:-$(cd .. && pwd)/shared/weights/
 export STUDIO_EXAMPLES_DIR="${STUDIO_EXAMPLES_DIR:-$(cd .. && pwd)/shared/images}"
 export HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False
 
-# STUDIO_TEST_WORKERS=2 runs the suite in two pytest-xdist workers, each module whole in one of them (its
-# fixtures made once): faster, and under that load one UI test has raced (docs/development.md).
-exec .venv/bin/python -m pytest -n "${STUDIO_TEST_WORKERS:-0}" --dist loadfile "$@"
+# Two pytest-xdist workers, each module whole in one of them (its fixtures made once), one torch thread each
+# (tests/conftest.py); STUDIO_TEST_WORKERS=0 runs everything in this process (for a debugger, or -x).
+exec .venv/bin/python -m pytest -n "${STUDIO_TEST_WORKERS:-2}" --dist loadfile "$@"

@@ -64,7 +64,7 @@ class BrowserDigits:
             self.root.mkdir(parents=True, exist_ok=True)
             for src in [*(STATIC / s for s in SCRIPTS), *extra]:
                 _copy_if_changed(src, self.root / src.name)
-            if not (self.root / files.RUNTIME / "LICENSE.txt").exists():
+            if not runtime.installed(self.root / files.RUNTIME):  # none yet, or another version's
                 _replace(self.root / files.RUNTIME, runtime.install)
             models = self.root / files.MODELS / key
             if not (models / files.GENERATOR_META).exists():

@@ -18,9 +18,9 @@ from pathlib import Path
 from studio.core import paths
 from studio.core.errors import UserError
 
-VERSION = "1.30.0"
+VERSION = "1.31.1"
 TARBALL = f"https://registry.npmjs.org/onnxruntime-web/-/onnxruntime-web-{VERSION}.tgz"
-INTEGRITY = "sha512-q0y+JrrtukXSzsBWEMccVfqX25LRmosXHF+CaRJmg8pZClzcV7svNc4rKY3jL02Vb7QmRMDs1SigqR4CXAfKYQ=="
+INTEGRITY = "sha512-5GeH+bWQ+HxM10z7erGlsWqryrwMbSvm/1tkIsKTT48g0fI19VXVVC435t4t7VsPdSQeS7NmuZPXrQ73k82URw=="
 # The WebAssembly build (its loader, the loader of its module, and the module: SIMD, threads where the page
 # is cross-origin isolated) and the WebGPU build (its loader and its module, 27 MB, fetched only by a browser
 # that has a WebGPU adapter).
@@ -75,3 +75,9 @@ def install(folder: Path) -> list[Path]:
             written.append(folder / name)
     (folder / "LICENSE.txt").write_text(f"{LICENSE}\nVersion {VERSION}, {TARBALL}\nIntegrity {INTEGRITY}\n")
     return written + [folder / "LICENSE.txt"]
+
+
+def installed(folder: Path) -> bool:
+    """Whether `folder` holds this version's files (install writes the version into its licence note)."""
+    note = folder / "LICENSE.txt"
+    return note.is_file() and f"Version {VERSION}," in note.read_text() and all((folder / n).is_file() for n in FILES)

@@ -79,6 +79,19 @@ def test_a_tarball_that_is_not_the_pinned_one_is_refused(tmp_path, monkeypatch):
         runtime.tarball()
 
 
+def test_an_earlier_versions_runtime_is_replaced(tmp_path):
+    """The app keeps the runtime in its cache: after an upgrade it must not serve the old version's files."""
+    from studio.web import runtime
+
+    folder = tmp_path / "ort"
+    assert not runtime.installed(folder)
+    runtime.install(folder)
+    assert runtime.installed(folder)
+    note = folder / "LICENSE.txt"
+    note.write_text(note.read_text().replace(f"Version {runtime.VERSION},", "Version 1.0.0,"))
+    assert not runtime.installed(folder)
+
+
 def test_the_site_server_serves_built_sites_only(tmp_path):
     from studio.web.site import SiteError, server
 

@@ -71,6 +71,8 @@ def changes(page, canvas, action):
 
 def test_digits_every_control(page):
     assert "Runs on this device: WebAssembly" in page.locator("#engine-chip").inner_text()
+    # the first download was counted (runtime and models, in MB) and its bar went when it was done
+    assert " MB" in page.locator("#download-label").text_content() and page.locator("#download").is_hidden()
     changes(page, "digit-image", lambda: page.locator("#digit-picker label", has_text="7").click())
     reach(page, "#truncation")
     changes(page, "digit-image", lambda: drag(page, "#truncation", 0.95, 0.5))
