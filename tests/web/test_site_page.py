@@ -187,3 +187,15 @@ def test_the_tabs_answer_the_keyboard_and_every_control_has_a_name(page):
         .filter((e) => !e.closest('[hidden]') && !(e.labels?.length || e.getAttribute('aria-label') || e.textContent.trim()))
         .map((e) => e.id || e.outerHTML.slice(0, 60))""")
     assert unnamed == []
+
+
+def test_when_the_runtime_cannot_load_the_page_says_so_and_its_tabs_still_answer(browser, site_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.route("**/*", lambda r: r.abort() if "/ort/" in r.request.url or not r.request.url.startswith(site_url)
+                  else r.continue_())
+    page = context.new_page()
+    page.goto(site_url)
+    page.locator("#engine-chip").get_by_text("could not load").wait_for(timeout=30000)
+    page.get_by_role("tab", name="Style").click()
+    assert page.locator("#style").is_visible() and page.locator("#digits").is_hidden()
+    context.close()

@@ -1,5 +1,5 @@
-// The static studio's page: tabs, what runs (the chip), the first visit's download bar, then each tab's
-// module (page_digits.js, page_style.js, page_live.js, page_generate.js).
+// The static studio's page: what runs (the chip), the first visit's download bar, then each tab's module
+// (page_digits.js, page_style.js, page_live.js, page_generate.js). The tabs work before it runs (tabs.js).
 import { describe, downloads } from "./engine.js";
 import { startDigits } from "./page_digits.js";
 import { startGenerate } from "./page_generate.js";
@@ -7,26 +7,6 @@ import { startLive } from "./page_live.js";
 import { startStyle } from "./page_style.js";
 
 const $ = (id) => document.getElementById(id);
-
-// Tabs as the ARIA pattern has them: click or arrow keys; the chosen tab alone in the Tab order.
-const tabs = [...document.querySelectorAll('nav [role="tab"]')];
-function pick(tab) {
-  for (const t of tabs) {
-    t.setAttribute("aria-selected", t === tab);
-    t.tabIndex = t === tab ? 0 : -1;
-    $(t.dataset.tab).classList.toggle("shown", t === tab);
-  }
-}
-tabs.forEach((t) => t.addEventListener("click", () => pick(t)));
-document.querySelector("nav").addEventListener("keydown", (e) => {
-  const shown = tabs.filter((t) => !t.hidden), at = shown.indexOf(document.activeElement);
-  if (at < 0 || !["ArrowLeft", "ArrowRight", "Home", "End"].includes(e.key)) return;
-  const next = { ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: shown.length - 1 }[e.key];
-  const tab = shown[(next + shown.length) % shown.length];
-  tab.focus();
-  pick(tab);
-  e.preventDefault();
-});
 
 // The first visit downloads the runtime and the models once; the bar says how far it is.
 const MB = (n) => (n / 1e6).toFixed(1);
