@@ -137,6 +137,7 @@ def measure_site(browser, url: str, backend: str, runs: int, paint_runs: int) ->
         raise SystemExit(f"asked for {backend}, the page runs {out['info']['backend']}")
     digits = page.evaluate(DIGITS, [runs, backend])
     out["digit_ms"] = {"p50": round(pct(digits, 50), 2), "p95": round(pct(digits, 95), 2)}
+    print(f"[{backend}] ... first digit {out['first_digit_s']} s, a digit p50 {out['digit_ms']['p50']} ms", flush=True)
     threads = [out["info"]["threads"], 1] if backend == "wasm" else [out["info"]["threads"]]
     for n in threads:
         tab = page_in(browser, url)
@@ -147,6 +148,7 @@ def measure_site(browser, url: str, backend: str, runs: int, paint_runs: int) ->
             got = tab.evaluate(PAINT, [f"examples/{photo}.jpg", "examples/starry_night.jpg", paint_runs, side])
             out[f"photo_{side}_s_{n}_threads_{photo}"] = round(pct(got["times"], 50) / 1000, 3)
             out[f"photo_{photo}_{side}_size"] = got["size"]
+            print(f"[{backend}] ... {got['size']} painted in {out[f'photo_{side}_s_{n}_threads_{photo}']} s", flush=True)
         tab.context.close()
     live = page_in(browser, url)
     live.goto(url)

@@ -84,7 +84,16 @@ def test_digits_every_control(page):
     assert in_view(page, "#digit-image")
     shot(page, "digits")
     changes(page, "digit-image", lambda: page.locator("#blend-to").select_option("1"))
+    reach(page, "#blend")
+    changes(page, "digit-image", lambda: drag(page, "#blend", 0.5, 0.9))
+    assert page.locator("#blend-value").inner_text() != "50 %"
+    changes(page, "digit-image", lambda: (page.locator("#seed").fill("1234"), page.locator("#seed").press("Enter")))
     changes(page, "digit-image", lambda: page.locator("#randomise").click())
+    labels = page.locator("#sliders label span").all_inner_texts()
+    changes(page, "digit-image", lambda: page.locator("#method").select_option("sefa"))
+    assert page.locator("#sliders label span").all_inner_texts() != labels  # the other method's directions
+    reach(page, "#dir-slider-1")
+    changes(page, "digit-image", lambda: drag(page, "#dir-slider-1", 0.5, 0.2))
     changes(page, "digit-image", lambda: page.locator("#reset").click())
     with page.expect_download() as got:
         page.locator("#export").click()
@@ -92,8 +101,10 @@ def test_digits_every_control(page):
     page.locator("#grid-btn").click()
     page.wait_for_function("() => document.getElementById('grid').width === 280")
     page.locator("summary", has_text="Interpolate").click()
+    page.locator("#seed-b").fill("99")
+    page.locator("#frames").fill("12")
     page.locator("#interp-btn").click()
-    page.wait_for_function("() => document.getElementById('strip').width === 280")
+    page.wait_for_function("() => document.getElementById('strip').width === 12 * 28")
     page.locator("summary", has_text="Draw a digit").click()
     reach(page, "#sketch")
     stroke(page, "#sketch", [(0.5, 0.15), (0.5, 0.85)])
@@ -134,7 +145,16 @@ def test_style_every_control_and_the_mistakes(page, tmp_path):
     page.locator("#mask-clear").click()
     page.locator("#style-result[data-masked=false]").wait_for(state="attached", timeout=30000)
     assert page.locator("#download-png").is_visible()
+    with page.expect_download() as got:
+        page.locator("#download-png").click()
+    assert got.value.suggested_filename == "painted.png"
+    reach(page, "#brush")
+    drag(page, "#brush", 0.3, 0.8)  # a wider brush: the next stroke covers more
     shot(page, "style")
+    own = tmp_path / "holiday.png"
+    Image.new("RGB", (300, 200), (40, 120, 200)).save(own)
+    page.locator("#photo").set_input_files(str(own))
+    page.locator("#photo-what").get_by_text("Photo: holiday.png").wait_for()
     # Mistakes: a fourth painting, and a file that is not a picture
     pick(page, "#painting-examples", "composition vii")
     page.wait_for_function("() => document.querySelectorAll('#mix .part').length === 3")
@@ -146,7 +166,7 @@ def test_style_every_control_and_the_mistakes(page, tmp_path):
     (tmp_path / "notes.png").write_text("not a picture")
     page.locator("#photo").set_input_files(str(tmp_path / "notes.png"))
     page.locator("#photo-note").get_by_text("not a picture this browser can open").wait_for()
-    assert page.locator("#photo-what").inner_text() == "Photo: chelsea"  # the photo stays as it was
+    assert page.locator("#photo-what").inner_text() == "Photo: holiday.png"  # the photo stays as it was
 
 
 def test_live_without_a_painting_or_a_camera_says_so(page):
@@ -156,8 +176,11 @@ def test_live_without_a_painting_or_a_camera_says_so(page):
     page.get_by_role("tab", name="Style").click()
     pick(page, "#painting-examples", "wave")
     page.get_by_role("tab", name="Live").click()
+    page.locator("#live-size").select_option("384")
     page.locator("#live-start").click()
     page.locator("#live-status").get_by_text("No camera was found").wait_for(timeout=30000)
+    page.locator("#live-stop").click()  # nothing to stop: the line stays, nothing breaks
+    assert "No camera was found" in page.locator("#live-status").inner_text()
     shot(page, "live")
 
 
@@ -169,6 +192,13 @@ def test_generate_offers_the_built_generators_with_their_classes(page):
     changes(page, "gen-image", lambda: page.locator("#gen-class").select_option(label="red"))
     reach(page, "#gen-slider-0")
     changes(page, "gen-image", lambda: drag(page, "#gen-slider-0", 0.5, 0.9))
+    changes(page, "gen-image", lambda: (page.locator("#gen-seed").fill("77"), page.locator("#gen-seed").press("Enter")))
+    changes(page, "gen-image", lambda: page.locator("#gen-randomise").click())
+    reach(page, "#gen-truncation")
+    changes(page, "gen-image", lambda: drag(page, "#gen-truncation", 0.95, 0.4))
+    assert page.locator("#gen-truncation-value").inner_text() != "1.00"
+    changes(page, "gen-image", lambda: page.locator("#gen-reset").click())
+    page.locator("#gen-model").select_option(index=0)
     page.locator("#gen-grid-btn").click()
     page.wait_for_function("() => document.getElementById('gen-grid').height === 3 * 32")
     shot(page, "generate")
